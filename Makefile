@@ -1,0 +1,48 @@
+# The two commands of the README: `make lab` and `make test`. Both set up .venv once and reuse it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAB_ARGS ?= --ip=127.0.0.1 --port=8888
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_ENABLE_ONEDNN_OPTS ?= 0
+export PYTHONHASHSEED ?= 0
+
+.PHONY: lab test test-slow setup export sync readme clean-venv
+
+# The pinned set goes in first, then the library as an editable install (nbdev_export must run before pip -e).
+$(STAMP): requirements-dev.txt settings.ini setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/nbdev_export
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+export: $(STAMP)
+	$(BIN)/nbdev_export
+
+lab: export
+	@echo "Opening the lessons in nbs/ (stop with Ctrl-C)"
+	$(BIN)/jupyter lab nbs $(LAB_ARGS) $(ROOT_FLAG)
+
+test: export
+	$(BIN)/python tools/run_tests.py
+
+test-slow: export
+	$(BIN)/python tools/run_tests.py --flags slow
+
+readme: $(STAMP)
+	$(BIN)/python tools/make_readme.py
+
+sync: export readme
+	$(BIN)/nbdev_clean
+
+clean-venv:
+	rm -rf $(VENV)

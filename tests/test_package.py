@@ -1,0 +1,40 @@
+"Checks of the package as a whole; the lessons' own tests are the notebook cells (run by nbdev_test)."
+import configparser, importlib, re
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parent.parent
+CFG = configparser.ConfigParser(delimiters=['=']); CFG.read(ROOT/'settings.ini')
+
+def exported_modules():
+    from vae_lessons._modidx import d
+    return sorted(d['syms'])
+
+@pytest.mark.parametrize('module', exported_modules())
+def test_every_exported_module_imports(module):
+    importlib.import_module(module)
+
+def test_version_matches_settings():
+    import vae_lessons
+    assert vae_lessons.__version__ == CFG['DEFAULT']['version']
+
+def test_readme_starts_with_the_two_commands():
+    text = (ROOT/'README.md').read_text()
+    first_block = re.search(r'```\w*\n(.*?)```', text, re.S).group(1)
+    commands = [l.split('#')[0].strip() for l in first_block.splitlines() if l.split('#')[0].strip()]
+    assert commands == ['make lab', 'make test'], commands
+    assert text.index('```') < text.index('\n## '), "the commands must come before any section"
+
+def test_requirements_are_loose_and_platform_aware():
+    import shlex
+    reqs = [Requirement(r) for r in shlex.split(CFG['DEFAULT']['requirements'])]
+    names = {r.name for r in reqs}
+    assert {'keras', 'numpy', 'scipy', 'matplotlib', 'ipywidgets', 'tensorflow-cpu', 'tensorflow'} <= names
+    assert not any(str(r.specifier).startswith('==') for r in reqs), "library requirements must not pin"
+    linux = dict(sys_platform='linux', platform_machine='x86_64')
+    mac = dict(sys_platform='darwin', platform_machine='arm64')
+    tf = {r.name: r for r in reqs if r.name.startswith('tensorflow')}
+    assert tf['tensorflow-cpu'].marker.evaluate(linux) and not tf['tensorflow-cpu'].marker.evaluate(mac)
+    assert tf['tensorflow'].marker.evaluate(mac) and not tf['tensorflow'].marker.evaluate(linux)

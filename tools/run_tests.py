@@ -1,0 +1,52 @@
+"""Run every test of the project: `nbdev_test` over the notebooks, then pytest; end with `N passed, N failed`.
+
+nbdev_test prints only `Success.` (or the names of the failed notebooks), so we count notebooks from its
+`--do_print` lines and pytest items from its summary, and print one closing line for both.
+"""
+import argparse, os, re, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+def run(cmd):
+    print('$', ' '.join(cmd), flush=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:
+        print(line, end='', flush=True); lines.append(line)
+    return proc.wait(), ''.join(lines)
+
+def notebook_counts(rc, out):
+    started = re.findall(r'^Starting (.+\.ipynb)$', out, re.M)
+    failed_block = out.split('nbdev Tests Failed On The Following Notebooks:')
+    failed = re.findall(r'^\t(\S+\.ipynb)$', failed_block[1], re.M) if len(failed_block) > 1 else []
+    if rc != 0 and not failed: failed = ['nbdev_test itself']
+    return len(started) - len(failed), len(failed)
+
+def pytest_counts(rc, out):
+    if rc == 5: return 0, 0  # no tests collected
+    counts = {k: int(n) for n, k in re.findall(r'(\d+) (passed|failed|error|errors)', out.splitlines()[-1] if out else '')}
+    failed = counts.get('failed', 0) + counts.get('error', 0) + counts.get('errors', 0)
+    if rc != 0 and not failed: failed = 1
+    return counts.get('passed', 0), failed
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--flags', default='', help="nbdev_test flags to run, e.g. 'slow'")
+    ap.add_argument('--path', default=None, help='one notebook or a glob (default: all)')
+    args = ap.parse_args()
+    start = time.time()
+    if os.environ.get('VAE_LESSONS_MNIST'):  # notebooks run in nbs/, so a relative folder must be made absolute here
+        os.environ['VAE_LESSONS_MNIST'] = str(Path(os.environ['VAE_LESSONS_MNIST']).resolve())
+    nb_cmd = [str(BIN/'nbdev_test'), '--do_print', '--timing', '--n_workers', '2']
+    if args.flags: nb_cmd += ['--flags', args.flags]
+    if args.path: nb_cmd += ['--path', args.path]
+    nb_passed, nb_failed = notebook_counts(*run(nb_cmd))
+    py_passed, py_failed = pytest_counts(*run([str(BIN/'python'), '-m', 'pytest', '-q', 'tests']))
+    print(f"notebooks: {nb_passed} passed, {nb_failed} failed; pytest: {py_passed} passed, {py_failed} failed; "
+          f"{time.time() - start:.0f} s")
+    print(f"{nb_passed + py_passed} passed, {nb_failed + py_failed} failed")
+    sys.exit(1 if nb_failed + py_failed else 0)
+
+if __name__ == '__main__': main()
