@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Sampling', 'kl_diag_normal', 'check_kl_weight', 'negative_elbo']
 
-# %% ../nbs/02_elbo.ipynb #4bb33e3e
+# %% ../nbs/02_elbo.ipynb #78164961
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -15,7 +15,7 @@ import numpy as np
 import keras
 from keras import ops, layers
 
-# %% ../nbs/02_elbo.ipynb #5c1ba0ea
+# %% ../nbs/02_elbo.ipynb #63f5c319
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class Sampling(layers.Layer):
     "Reparameterised draw z = μ + exp(½·log σ²)·ε with ε ~ N(0, I); called on `[z_mean, z_log_var]`."
@@ -35,7 +35,13 @@ class Sampling(layers.Layer):
 
     def get_config(self): return {**super().get_config(), 'seed': self.seed}
 
-# %% ../nbs/02_elbo.ipynb #43c3d9a5
+    # The generator's state is saved with the model, so a reloaded model draws the very same ε next.
+    def save_own_variables(self, store): store['0'] = ops.convert_to_numpy(self.seed_generator.state)
+
+    def load_own_variables(self, store):
+        if len(store.keys()): self.seed_generator.state.assign(store['0'])
+
+# %% ../nbs/02_elbo.ipynb #63e80736
 def kl_diag_normal(z_mean, # μ, shape (..., latent)
                    z_log_var, # log σ², same shape
                    axis:int=-1, # the latent axis to sum over (None: keep per-dimension values)
@@ -45,7 +51,7 @@ def kl_diag_normal(z_mean, # μ, shape (..., latent)
     per_dim = 0.5*(ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1)
     return per_dim if axis is None else ops.sum(per_dim, axis=axis)
 
-# %% ../nbs/02_elbo.ipynb #52656517
+# %% ../nbs/02_elbo.ipynb #87a20eeb
 def check_kl_weight(kl_weight): # β
     "Raise `ValueError` unless β is a finite number ≥ 0."
     if isinstance(kl_weight, bool) or not isinstance(kl_weight, Real) or not math.isfinite(kl_weight) or kl_weight < 0:

@@ -6,7 +6,7 @@
 __all__ = ['check_finite', 'check_support', 'bernoulli_nll', 'cb_log_normalizer', 'continuous_bernoulli_nll', 'cb_mean',
            'gaussian_nll', 'beta_nll']
 
-# %% ../nbs/01_likelihoods.ipynb #85d62fc6
+# %% ../nbs/01_likelihoods.ipynb #5da065b9
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -15,7 +15,7 @@ import numpy as np
 import keras
 from keras import ops
 
-# %% ../nbs/01_likelihoods.ipynb #ac9388a8
+# %% ../nbs/01_likelihoods.ipynb #91176ac9
 def _is_concrete(*arrays):
     return all(isinstance(a, (np.ndarray, np.generic, list, tuple, int, float)) for a in arrays)
 
@@ -29,10 +29,9 @@ def check_support(name:str, a, low:float, high:float, open_interval:bool=False):
     "Raise `ValueError` unless every value of `a` is finite and in [low, high] (or (low, high) if `open_interval`)."
     check_finite(name, a)
     a = np.asarray(a)
-    lo, hi = a.min(initial=low if not open_interval else (low + high)/2), a.max(initial=high if not open_interval else (low + high)/2)
     outside = (a <= low) | (a >= high) if open_interval else (a < low) | (a > high)
     if outside.any():
-        interval = f"({low}, {high})" if open_interval else f"[{low}, {high}]"
+        interval = f"({low:g}, {high:g})" if open_interval else f"[{low:g}, {high:g}]"
         raise ValueError(f"{name} must lie in {interval}, but {outside.sum()} values lie outside it (range {a.min()} .. {a.max()})")
 
 def _check_shapes(x, **params):
@@ -43,7 +42,7 @@ def _check_shapes(x, **params):
     if full != np.shape(x):
         raise ValueError(f"the data x has shape {np.shape(x)}; the parameters must have the same shape or broadcast to it, got {shapes}")
 
-# %% ../nbs/01_likelihoods.ipynb #d9213056
+# %% ../nbs/01_likelihoods.ipynb #9b558edf
 def bernoulli_nll(x, # data in [0, 1] (exactly 0/1 for a true Bernoulli), shape (..., features)
                   logits, # decoder output before the sigmoid: log(λ / (1 - λ)), broadcastable to x
                  ): # NLL summed over the last axis, shape x.shape[:-1]
@@ -53,7 +52,7 @@ def bernoulli_nll(x, # data in [0, 1] (exactly 0/1 for a true Bernoulli), shape 
     x, logits = ops.convert_to_tensor(x), ops.convert_to_tensor(logits)
     return ops.sum(ops.softplus(logits) - x*logits, axis=-1)
 
-# %% ../nbs/01_likelihoods.ipynb #96c7efef
+# %% ../nbs/01_likelihoods.ipynb #24dbddcc
 _CB_SERIES_BELOW = 1e-2  # |logit| below which the Taylor series of log C is used (its error is < 1e-16 there)
 
 def cb_log_normalizer(logits): # logits of λ, any shape
@@ -67,7 +66,7 @@ def cb_log_normalizer(logits): # logits of λ, any shape
     series = math.log(2.) + ops.log1p(u2/3 - u2*u2/45 + 2*u2*u2*u2/945)
     return ops.where(small, series, direct)
 
-# %% ../nbs/01_likelihoods.ipynb #91c85da0
+# %% ../nbs/01_likelihoods.ipynb #1ba6e1ef
 def continuous_bernoulli_nll(x, # data in [0, 1], shape (..., features)
                              logits, # logits of the parameter λ, broadcastable to x
                             ): # NLL summed over the last axis
@@ -75,7 +74,7 @@ def continuous_bernoulli_nll(x, # data in [0, 1], shape (..., features)
     if _is_concrete(x, logits): check_support('x', x, 0, 1); check_finite('logits', logits); _check_shapes(x, logits=logits)
     return bernoulli_nll(x, logits) - ops.sum(cb_log_normalizer(ops.broadcast_to(ops.convert_to_tensor(logits), ops.shape(x))), axis=-1)
 
-# %% ../nbs/01_likelihoods.ipynb #d37a93f2
+# %% ../nbs/01_likelihoods.ipynb #9cd74318
 def cb_mean(logits): # logits of λ, any shape
     "Mean of the continuous Bernoulli with parameter λ = sigmoid(logits), elementwise (it is not λ)."
     if _is_concrete(logits): check_finite('logits', logits)
@@ -86,7 +85,7 @@ def cb_mean(logits): # logits of λ, any shape
     series = 0.5 + l/12 - l*l*l/720
     return ops.where(small, series, direct)
 
-# %% ../nbs/01_likelihoods.ipynb #690a590d
+# %% ../nbs/01_likelihoods.ipynb #9677d884
 def gaussian_nll(x, # data, shape (..., features)
                  mean, # the decoder's mean, broadcastable to x
                  log_sigma, # log of the standard deviation: a number, one per feature, or per element
@@ -100,7 +99,7 @@ def gaussian_nll(x, # data, shape (..., features)
     z = (x - mean) * ops.exp(-log_sigma)
     return ops.sum(0.5*ops.square(z) + log_sigma + 0.5*math.log(2*math.pi), axis=-1)
 
-# %% ../nbs/01_likelihoods.ipynb #3fcb5548
+# %% ../nbs/01_likelihoods.ipynb #54938b67
 def _lgamma(a):
     backend = keras.backend.backend()
     if backend == 'tensorflow':
