@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def render_readme() -> str:
     nb = read_nb(ROOT/'nbs'/'index.ipynb')
     FilterDefaults()(nb)
+    nb.metadata['language_info'] = {'name': 'python'}  # nbdev_clean strips it; nbconvert needs it to tag code blocks
     title = getattr(nb, 'frontmatter_', {}).get('title', 'vae_lessons')
     with tempfile.TemporaryDirectory() as tmp:
         write_nb(nb, Path(tmp)/'index.ipynb')

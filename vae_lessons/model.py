@@ -6,7 +6,7 @@
 __all__ = ['VariationalLayer', 'MSEVariationalLayer', 'HackyVariationalLayer', 'GaussianVariationalLayer',
            'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'VAE', 'make_vae']
 
-# %% ../nbs/03_model.ipynb #ee7423a5
+# %% ../nbs/03_model.ipynb #ff0c35ce
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -18,7 +18,11 @@ from keras import ops, layers
 from .likelihoods import bernoulli_nll, continuous_bernoulli_nll, gaussian_nll, cb_mean, check_finite, check_support
 from .elbo import Sampling, kl_diag_normal, check_kl_weight
 
-# %% ../nbs/03_model.ipynb #303d02f2
+if keras.backend.backend() == 'tensorflow' and os.environ.get('TF_CPP_MIN_LOG_LEVEL', '0') >= '2':
+    import logging  # TF's Python-side warnings (e.g. retracing notes when many small models are built) follow the C++ log level
+    logging.getLogger('tensorflow').setLevel(logging.ERROR)
+
+# %% ../nbs/03_model.ipynb #9fc47290
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class VariationalLayer(layers.Layer):
     "The seed's loss layer: adds mean(reconstruction NLL + β·KL) to the model's losses and returns `x_pred`. Bernoulli likelihood."
@@ -69,7 +73,7 @@ class VariationalLayer(layers.Layer):
     def get_config(self):
         return {**super().get_config(), 'kl_weight': self.kl_weight, 'decoder_activation': self.decoder_activation}
 
-# %% ../nbs/03_model.ipynb #4ed6c366
+# %% ../nbs/03_model.ipynb #90c5c975
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class MSEVariationalLayer(VariationalLayer):
     "The seed's squared-error loss: Σ (x - x_pred)², i.e. a Gaussian likelihood with fixed σ² = ½ (minus a constant)."
@@ -78,7 +82,7 @@ class MSEVariationalLayer(VariationalLayer):
 
     def model_nll(self, x, x_pred): return ops.sum(ops.square(x - x_pred), axis=-1)
 
-# %% ../nbs/03_model.ipynb #c8c60935
+# %% ../nbs/03_model.ipynb #a0feff4f
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class HackyVariationalLayer(MSEVariationalLayer):
     "The seed's last resort: squared error with no KL term (still reported, not optimised) — a noisy plain autoencoder."
@@ -86,7 +90,7 @@ class HackyVariationalLayer(MSEVariationalLayer):
         if kl_weight != 0: raise ValueError(f"HackyVariationalLayer has no KL term: kl_weight must be 0, got {kl_weight!r}")
         super().__init__(kl_weight=0.0, decoder_activation=decoder_activation, **kwargs)
 
-# %% ../nbs/03_model.ipynb #2a45cc79
+# %% ../nbs/03_model.ipynb #dc707d2f
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class GaussianVariationalLayer(VariationalLayer):
     "Gaussian likelihood N(x | x_pred, σ²) with σ fixed (`sigma=`) or learned (`sigma=None`)."
@@ -116,7 +120,7 @@ class GaussianVariationalLayer(VariationalLayer):
     def get_config(self):
         return {**super().get_config(), 'sigma': self.sigma, 'per_feature': self.per_feature, 'init_sigma': self.init_sigma}
 
-# %% ../nbs/03_model.ipynb #3a294d26
+# %% ../nbs/03_model.ipynb #d47a7e33
 keras.saving.register_keras_serializable(package='vae_lessons', name='cb_mean')(cb_mean)
 
 @keras.saving.register_keras_serializable(package='vae_lessons')
@@ -134,7 +138,7 @@ class ContinuousBernoulliVariationalLayer(VariationalLayer):
 
     def reconstruction_nll(self, x, x_pred, decoder_raw): return continuous_bernoulli_nll(x, decoder_raw)
 
-# %% ../nbs/03_model.ipynb #0d1a9ab8
+# %% ../nbs/03_model.ipynb #89ce722a
 def _check_array(x, expected_features:int, name:str, support=None):
     "Return `x` as a float32 2-D array after checking its shape, finiteness and support; pass non-arrays through."
     if x is None or not isinstance(x, (np.ndarray, list, tuple)) and not hasattr(x, '__array__'): return x
@@ -156,7 +160,7 @@ class CheckedModel(keras.Model):
 
     def predict(self, x, *args, **kwargs): return super().predict(self._check(x), *args, **kwargs)
 
-# %% ../nbs/03_model.ipynb #a5a7633f
+# %% ../nbs/03_model.ipynb #c4096e6b
 def _as_dataset(x, batch_size:int, shuffle:bool, seed=None):
     import tensorflow as tf
     options = tf.data.Options()
@@ -186,7 +190,7 @@ class VAE(CheckedModel):
             batch_size = batch_size or 32
             x = _as_dataset(x, batch_size, shuffle, seed=getattr(self, 'shuffle_seed', None))
             if validation_data is not None: validation_data = _as_dataset(validation_data[0], batch_size, False)
-            batch_size = None
+            batch_size, shuffle = None, False  # the dataset batches and shuffles
         history = super().fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
                               validation_data=validation_data, shuffle=shuffle, **kwargs)
         last = history.history.get('loss', [0.])[-1] if history.history.get('loss') else 0.
@@ -197,7 +201,7 @@ class VAE(CheckedModel):
 
     def evaluate(self, x=None, *args, **kwargs): return super().evaluate(self._check(x), *args, **kwargs)
 
-# %% ../nbs/03_model.ipynb #dee9461b
+# %% ../nbs/03_model.ipynb #9f7edcb6
 def _check_int(name, v, low):
     if isinstance(v, bool) or not isinstance(v, Integral) or v < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
