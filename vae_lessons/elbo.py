@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Sampling', 'kl_diag_normal', 'check_kl_weight', 'negative_elbo']
 
-# %% ../nbs/02_elbo.ipynb #78164961
+# %% ../nbs/02_elbo.ipynb #3d506a84
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -15,7 +15,7 @@ import numpy as np
 import keras
 from keras import ops, layers
 
-# %% ../nbs/02_elbo.ipynb #63f5c319
+# %% ../nbs/02_elbo.ipynb #217f721c
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class Sampling(layers.Layer):
     "Reparameterised draw z = μ + exp(½·log σ²)·ε with ε ~ N(0, I); called on `[z_mean, z_log_var]`."
@@ -41,7 +41,7 @@ class Sampling(layers.Layer):
     def load_own_variables(self, store):
         if len(store.keys()): self.seed_generator.state.assign(store['0'])
 
-# %% ../nbs/02_elbo.ipynb #63e80736
+# %% ../nbs/02_elbo.ipynb #d64fe57d
 def kl_diag_normal(z_mean, # μ, shape (..., latent)
                    z_log_var, # log σ², same shape
                    axis:int=-1, # the latent axis to sum over (None: keep per-dimension values)
@@ -51,7 +51,7 @@ def kl_diag_normal(z_mean, # μ, shape (..., latent)
     per_dim = 0.5*(ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1)
     return per_dim if axis is None else ops.sum(per_dim, axis=axis)
 
-# %% ../nbs/02_elbo.ipynb #87a20eeb
+# %% ../nbs/02_elbo.ipynb #eed25729
 def check_kl_weight(kl_weight): # β
     "Raise `ValueError` unless β is a finite number ≥ 0."
     if isinstance(kl_weight, bool) or not isinstance(kl_weight, Real) or not math.isfinite(kl_weight) or kl_weight < 0:
