@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Sampling', 'kl_diag_normal', 'check_kl_weight', 'negative_elbo']
 
-# %% ../nbs/02_elbo.ipynb #3d506a84
+# %% ../nbs/02_elbo.ipynb #7dfbd4c8
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -15,25 +15,32 @@ import numpy as np
 import keras
 from keras import ops, layers
 
-# %% ../nbs/02_elbo.ipynb #217f721c
+# %% ../nbs/02_elbo.ipynb #79136a3d
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class Sampling(layers.Layer):
     "Reparameterised draw z = μ + exp(½·log σ²)·ε with ε ~ N(0, I); called on `[z_mean, z_log_var]`."
     def __init__(self,
                  seed:int=None, # seed of the layer's `SeedGenerator` (None: unseeded)
+                 k:int=None, # None: one draw, shape (batch, latent); an integer: k draws, shape (batch, k, latent)
                  **kwargs):
         super().__init__(**kwargs)
-        self.seed = seed
+        if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1): raise ValueError(f"k must be None or an integer >= 1, got {k!r}")
+        self.seed, self.k = seed, k
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, inputs):
         z_mean, z_log_var = inputs
-        eps = keras.random.normal(ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator)
-        return z_mean + ops.exp(0.5*z_log_var)*eps
+        if self.k is None:
+            eps = keras.random.normal(ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator)
+            return z_mean + ops.exp(0.5*z_log_var)*eps
+        shape = (ops.shape(z_mean)[0], self.k, ops.shape(z_mean)[-1])
+        eps = keras.random.normal(shape, dtype=z_mean.dtype, seed=self.seed_generator)
+        return z_mean[:, None] + ops.exp(0.5*z_log_var)[:, None]*eps
 
-    def compute_output_shape(self, input_shape): return input_shape[0]
+    def compute_output_shape(self, input_shape):
+        return input_shape[0] if self.k is None else (input_shape[0][0], self.k, input_shape[0][-1])
 
-    def get_config(self): return {**super().get_config(), 'seed': self.seed}
+    def get_config(self): return {**super().get_config(), 'seed': self.seed, 'k': self.k}
 
     # The generator's state is saved with the model, so a reloaded model draws the very same ε next.
     def save_own_variables(self, store): store['0'] = ops.convert_to_numpy(self.seed_generator.state)
@@ -41,7 +48,7 @@ class Sampling(layers.Layer):
     def load_own_variables(self, store):
         if len(store.keys()): self.seed_generator.state.assign(store['0'])
 
-# %% ../nbs/02_elbo.ipynb #d64fe57d
+# %% ../nbs/02_elbo.ipynb #645cfa49
 def kl_diag_normal(z_mean, # μ, shape (..., latent)
                    z_log_var, # log σ², same shape
                    axis:int=-1, # the latent axis to sum over (None: keep per-dimension values)
@@ -51,7 +58,7 @@ def kl_diag_normal(z_mean, # μ, shape (..., latent)
     per_dim = 0.5*(ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1)
     return per_dim if axis is None else ops.sum(per_dim, axis=axis)
 
-# %% ../nbs/02_elbo.ipynb #eed25729
+# %% ../nbs/02_elbo.ipynb #94b7fd44
 def check_kl_weight(kl_weight): # β
     "Raise `ValueError` unless β is a finite number ≥ 0."
     if isinstance(kl_weight, bool) or not isinstance(kl_weight, Real) or not math.isfinite(kl_weight) or kl_weight < 0:

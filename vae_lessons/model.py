@@ -6,7 +6,7 @@
 __all__ = ['VariationalLayer', 'MSEVariationalLayer', 'HackyVariationalLayer', 'GaussianVariationalLayer',
            'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'VAE', 'make_vae']
 
-# %% ../nbs/03_model.ipynb #ff0c35ce
+# %% ../nbs/03_model.ipynb #4b103bb6
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -22,7 +22,7 @@ if keras.backend.backend() == 'tensorflow' and os.environ.get('TF_CPP_MIN_LOG_LE
     import logging  # TF's Python-side warnings (e.g. retracing notes when many small models are built) follow the C++ log level
     logging.getLogger('tensorflow').setLevel(logging.ERROR)
 
-# %% ../nbs/03_model.ipynb #9fc47290
+# %% ../nbs/03_model.ipynb #a083da51
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class VariationalLayer(layers.Layer):
     "The seed's loss layer: adds mean(reconstruction NLL + β·KL) to the model's losses and returns `x_pred`. Bernoulli likelihood."
@@ -60,20 +60,29 @@ class VariationalLayer(layers.Layer):
         return self.model_nll(x, x_pred)
 
     def call(self, inputs):
-        x, x_pred, decoder_raw, z_mean, z_log_var = inputs
-        nll = self.reconstruction_nll(x, x_pred, decoder_raw)
+        x, x_pred, decoder_raw, z_mean, z_log_var, *z_samples = inputs
         kl = kl_diag_normal(z_mean, z_log_var)
-        self.add_loss(ops.mean(nll + self.kl_weight*kl))
+        if z_samples:  # importance-weighted: K samples per data point, z of shape (batch, K, latent)
+            z = z_samples[0]
+            nll = self.reconstruction_nll(ops.broadcast_to(x[:, None], ops.shape(decoder_raw)), x_pred, decoder_raw)
+            log_q = -0.5*ops.sum(ops.square(z - z_mean[:, None])*ops.exp(-z_log_var)[:, None] + z_log_var[:, None] + math.log(2*math.pi), axis=-1)
+            log_p = -0.5*ops.sum(ops.square(z) + math.log(2*math.pi), axis=-1)
+            bound = ops.logsumexp(-nll + log_p - log_q, axis=1) - ops.log(ops.cast(ops.shape(z)[1], x.dtype))
+            self.add_loss(-ops.mean(bound))
+            nll, x_pred = ops.mean(nll, axis=1), x_pred[:, 0]
+        else:
+            nll = self.reconstruction_nll(x, x_pred, decoder_raw)
+            self.add_loss(ops.mean(nll + self.kl_weight*kl))
         self.reconstruction_tracker.update_state(nll)
         self.kl_tracker.update_state(kl)
         return x_pred
 
-    def compute_output_shape(self, input_shape): return input_shape[1]
+    def compute_output_shape(self, input_shape): return input_shape[0]
 
     def get_config(self):
         return {**super().get_config(), 'kl_weight': self.kl_weight, 'decoder_activation': self.decoder_activation}
 
-# %% ../nbs/03_model.ipynb #90c5c975
+# %% ../nbs/03_model.ipynb #1716b936
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class MSEVariationalLayer(VariationalLayer):
     "The seed's squared-error loss: Σ (x - x_pred)², i.e. a Gaussian likelihood with fixed σ² = ½ (minus a constant)."
@@ -82,7 +91,7 @@ class MSEVariationalLayer(VariationalLayer):
 
     def model_nll(self, x, x_pred): return ops.sum(ops.square(x - x_pred), axis=-1)
 
-# %% ../nbs/03_model.ipynb #a0feff4f
+# %% ../nbs/03_model.ipynb #97d56a7a
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class HackyVariationalLayer(MSEVariationalLayer):
     "The seed's last resort: squared error with no KL term (still reported, not optimised) — a noisy plain autoencoder."
@@ -90,7 +99,7 @@ class HackyVariationalLayer(MSEVariationalLayer):
         if kl_weight != 0: raise ValueError(f"HackyVariationalLayer has no KL term: kl_weight must be 0, got {kl_weight!r}")
         super().__init__(kl_weight=0.0, decoder_activation=decoder_activation, **kwargs)
 
-# %% ../nbs/03_model.ipynb #dc707d2f
+# %% ../nbs/03_model.ipynb #fc74139b
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class GaussianVariationalLayer(VariationalLayer):
     "Gaussian likelihood N(x | x_pred, σ²) with σ fixed (`sigma=`) or learned (`sigma=None`)."
@@ -120,7 +129,7 @@ class GaussianVariationalLayer(VariationalLayer):
     def get_config(self):
         return {**super().get_config(), 'sigma': self.sigma, 'per_feature': self.per_feature, 'init_sigma': self.init_sigma}
 
-# %% ../nbs/03_model.ipynb #d47a7e33
+# %% ../nbs/03_model.ipynb #3f17986a
 keras.saving.register_keras_serializable(package='vae_lessons', name='cb_mean')(cb_mean)
 
 @keras.saving.register_keras_serializable(package='vae_lessons')
@@ -138,7 +147,7 @@ class ContinuousBernoulliVariationalLayer(VariationalLayer):
 
     def reconstruction_nll(self, x, x_pred, decoder_raw): return continuous_bernoulli_nll(x, decoder_raw)
 
-# %% ../nbs/03_model.ipynb #89ce722a
+# %% ../nbs/03_model.ipynb #704aefab
 def _check_array(x, expected_features:int, name:str, support=None):
     "Return `x` as a float32 2-D array after checking its shape, finiteness and support; pass non-arrays through."
     if x is None or not isinstance(x, (np.ndarray, list, tuple)) and not hasattr(x, '__array__'): return x
@@ -160,7 +169,7 @@ class CheckedModel(keras.Model):
 
     def predict(self, x, *args, **kwargs): return super().predict(self._check(x), *args, **kwargs)
 
-# %% ../nbs/03_model.ipynb #c4096e6b
+# %% ../nbs/03_model.ipynb #71f87759
 def _as_dataset(x, batch_size:int, shuffle:bool, seed=None):
     import tensorflow as tf
     options = tf.data.Options()
@@ -201,7 +210,7 @@ class VAE(CheckedModel):
 
     def evaluate(self, x=None, *args, **kwargs): return super().evaluate(self._check(x), *args, **kwargs)
 
-# %% ../nbs/03_model.ipynb #9f7edcb6
+# %% ../nbs/03_model.ipynb #733e7592
 def _check_int(name, v, low):
     if isinstance(v, bool) or not isinstance(v, Integral) or v < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
@@ -220,6 +229,7 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
              seed:int=None, # seeds weights, dropout, sampling and shuffling (via `keras.utils.set_random_seed`)
              jit_compile=True, # compile training with XLA
              steps_per_execution:int=64, # training steps per call into the compiled function
+             iwae_k:int=1, # importance samples per data point in the training objective (1: the ELBO)
              **loss_kwargs, # more arguments for `cls_vae`, e.g. `sigma=` for `GaussianVariationalLayer`
             ): # (vae, encoder, decoder)
     "Build and compile the seed's VAE. Returns `(vae, encoder, decoder)`: encoder x → z mean, decoder z → mean output."
@@ -228,7 +238,10 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
     steps_per_execution = _check_int('steps_per_execution', steps_per_execution, 1)
     if dropout is not None and (isinstance(dropout, bool) or not isinstance(dropout, Real) or not 0 <= dropout < 1):
         raise ValueError(f"dropout must be None or a number in [0, 1), got {dropout!r}")
+    iwae_k = _check_int('iwae_k', iwae_k, 1)
     if kl_weight is not None: loss_kwargs['kl_weight'] = check_kl_weight(kl_weight)
+    if iwae_k > 1 and kl_weight not in (None, 1, 1.0):
+        raise ValueError(f"the importance-weighted bound has no KL weight: with iwae_k={iwae_k}, kl_weight must be 1 or None, got {kl_weight!r}")
     if seed is not None: keras.utils.set_random_seed(_check_int('seed', seed, 0))
     loss_layer = cls_vae(decoder_activation=decoder_activation, name='elbo', **loss_kwargs)
     if not isinstance(loss_layer, layers.Layer):
@@ -248,12 +261,12 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
     h = apply(hidden_stack('encoder'), x)
     z_mean = layers.Dense(dim_latent, name='z_mean')(h)
     z_log_var = layers.Dense(dim_latent, name='z_log_var')(h)
-    z = Sampling(seed=seed, name='z')([z_mean, z_log_var])
+    z = Sampling(seed=seed, k=None if iwae_k == 1 else iwae_k, name='z')([z_mean, z_log_var])
     decoder_layers = hidden_stack('decoder') + [layers.Dense(dim_original, name='decoder_raw')]
     mean_layer = layers.Activation(loss_layer.mean_activation() or 'linear', name='decoder_mean')
     raw = apply(decoder_layers, z)
     x_pred = mean_layer(raw)
-    vae = VAE(x, loss_layer([x, x_pred, raw, z_mean, z_log_var]), name='vae')
+    vae = VAE(x, loss_layer([x, x_pred, raw, z_mean, z_log_var] + ([z] if iwae_k > 1 else [])), name='vae')
     vae.shuffle_seed = seed
     vae.compile(optimizer=optimizer, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
 
