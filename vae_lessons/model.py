@@ -6,7 +6,7 @@
 __all__ = ['VariationalLayer', 'MSEVariationalLayer', 'HackyVariationalLayer', 'GaussianVariationalLayer',
            'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'VAE', 'make_vae']
 
-# %% ../nbs/03_model.ipynb #4b103bb6
+# %% ../nbs/03_model.ipynb #778eb357
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -22,7 +22,7 @@ if keras.backend.backend() == 'tensorflow' and os.environ.get('TF_CPP_MIN_LOG_LE
     import logging  # TF's Python-side warnings (e.g. retracing notes when many small models are built) follow the C++ log level
     logging.getLogger('tensorflow').setLevel(logging.ERROR)
 
-# %% ../nbs/03_model.ipynb #a083da51
+# %% ../nbs/03_model.ipynb #665850bc
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class VariationalLayer(layers.Layer):
     "The seed's loss layer: adds mean(reconstruction NLL + β·KL) to the model's losses and returns `x_pred`. Bernoulli likelihood."
@@ -82,7 +82,7 @@ class VariationalLayer(layers.Layer):
     def get_config(self):
         return {**super().get_config(), 'kl_weight': self.kl_weight, 'decoder_activation': self.decoder_activation}
 
-# %% ../nbs/03_model.ipynb #1716b936
+# %% ../nbs/03_model.ipynb #7a4f8d24
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class MSEVariationalLayer(VariationalLayer):
     "The seed's squared-error loss: Σ (x - x_pred)², i.e. a Gaussian likelihood with fixed σ² = ½ (minus a constant)."
@@ -91,7 +91,7 @@ class MSEVariationalLayer(VariationalLayer):
 
     def model_nll(self, x, x_pred): return ops.sum(ops.square(x - x_pred), axis=-1)
 
-# %% ../nbs/03_model.ipynb #97d56a7a
+# %% ../nbs/03_model.ipynb #295bd729
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class HackyVariationalLayer(MSEVariationalLayer):
     "The seed's last resort: squared error with no KL term (still reported, not optimised) — a noisy plain autoencoder."
@@ -99,7 +99,7 @@ class HackyVariationalLayer(MSEVariationalLayer):
         if kl_weight != 0: raise ValueError(f"HackyVariationalLayer has no KL term: kl_weight must be 0, got {kl_weight!r}")
         super().__init__(kl_weight=0.0, decoder_activation=decoder_activation, **kwargs)
 
-# %% ../nbs/03_model.ipynb #fc74139b
+# %% ../nbs/03_model.ipynb #d17c99d8
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class GaussianVariationalLayer(VariationalLayer):
     "Gaussian likelihood N(x | x_pred, σ²) with σ fixed (`sigma=`) or learned (`sigma=None`)."
@@ -129,7 +129,7 @@ class GaussianVariationalLayer(VariationalLayer):
     def get_config(self):
         return {**super().get_config(), 'sigma': self.sigma, 'per_feature': self.per_feature, 'init_sigma': self.init_sigma}
 
-# %% ../nbs/03_model.ipynb #3f17986a
+# %% ../nbs/03_model.ipynb #63f68718
 keras.saving.register_keras_serializable(package='vae_lessons', name='cb_mean')(cb_mean)
 
 @keras.saving.register_keras_serializable(package='vae_lessons')
@@ -147,7 +147,7 @@ class ContinuousBernoulliVariationalLayer(VariationalLayer):
 
     def reconstruction_nll(self, x, x_pred, decoder_raw): return continuous_bernoulli_nll(x, decoder_raw)
 
-# %% ../nbs/03_model.ipynb #704aefab
+# %% ../nbs/03_model.ipynb #82fbd13b
 def _check_array(x, expected_features:int, name:str, support=None):
     "Return `x` as a float32 2-D array after checking its shape, finiteness and support; pass non-arrays through."
     if x is None or not isinstance(x, (np.ndarray, list, tuple)) and not hasattr(x, '__array__'): return x
@@ -169,7 +169,7 @@ class CheckedModel(keras.Model):
 
     def predict(self, x, *args, **kwargs): return super().predict(self._check(x), *args, **kwargs)
 
-# %% ../nbs/03_model.ipynb #71f87759
+# %% ../nbs/03_model.ipynb #07b5d091
 def _as_dataset(x, batch_size:int, shuffle:bool, seed=None):
     import tensorflow as tf
     options = tf.data.Options()
@@ -210,7 +210,7 @@ class VAE(CheckedModel):
 
     def evaluate(self, x=None, *args, **kwargs): return super().evaluate(self._check(x), *args, **kwargs)
 
-# %% ../nbs/03_model.ipynb #733e7592
+# %% ../nbs/03_model.ipynb #709b1756
 def _check_int(name, v, low):
     if isinstance(v, bool) or not isinstance(v, Integral) or v < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
