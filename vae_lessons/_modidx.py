@@ -138,4 +138,5 @@ d = { 'settings': { 'branch': 'main',
                                    'vae_lessons.model._as_dataset': ('model.html#_as_dataset', 'vae_lessons/model.py'),
                                    'vae_lessons.model._check_array': ('model.html#_check_array', 'vae_lessons/model.py'),
                                    'vae_lessons.model._check_int': ('model.html#_check_int', 'vae_lessons/model.py'),
+                                   'vae_lessons.model.decoder_preactivation': ('model.html#decoder_preactivation', 'vae_lessons/model.py'),
                                    'vae_lessons.model.make_vae': ('model.html#make_vae', 'vae_lessons/model.py')}}}

@@ -6,14 +6,14 @@
 __all__ = ['matmul_gflops', 'dense_flops_per_example', 'mnist_sized', 'bench_mnist', 'report', 'bench_s_curve', 'report_s_curve',
            'main']
 
-# %% ../nbs/90_benchmark.ipynb #66d7813f
+# %% ../nbs/90_benchmark.ipynb #cbe6ceef
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
 import argparse, importlib.util, subprocess, sys, time, warnings
 import numpy as np
 
-# %% ../nbs/90_benchmark.ipynb #b17d6cf1
+# %% ../nbs/90_benchmark.ipynb #769f7523
 def matmul_gflops(n:int=2048, # matrix size
                   repeats:int=3, # timed repetitions; the fastest counts
                  )->float: # GFLOP/s
@@ -30,7 +30,7 @@ def dense_flops_per_example(dims:list)->float: # layer widths along the network,
     "Forward + backward FLOPs of a chain of dense layers, per example (3 × 2 × Σ n_in·n_out)."
     return 6.0*sum(a*b for a, b in zip(dims[:-1], dims[1:]))
 
-# %% ../nbs/90_benchmark.ipynb #4eaa1cc3
+# %% ../nbs/90_benchmark.ipynb #bd652468
 def mnist_sized(n:int=60_000, seed:int=0): # rows of training data wanted
     "(x_train, x_val, note): MNIST training images (repeated to `n` rows if fewer are available) and held-out images."
     from vae_lessons.data import load_mnist
@@ -43,7 +43,7 @@ def mnist_sized(n:int=60_000, seed:int=0): # rows of training data wanted
         x_train = np.resize(x_train, (n, x_train.shape[1]))
     return x_train[:n], x_val[:2000], note
 
-# %% ../nbs/90_benchmark.ipynb #d431100f
+# %% ../nbs/90_benchmark.ipynb #f29826b7
 def _train(vae, x, x_val, epochs, batch_size):
     seconds, val = [], []
     for _ in range(epochs):
@@ -84,7 +84,7 @@ def report(res:dict)->str:
     lines.append(f"speed-up of make_vae over the baseline: {res['speedup']:.2f}×")
     return '\n'.join(lines)
 
-# %% ../nbs/90_benchmark.ipynb #5ae3adce
+# %% ../nbs/90_benchmark.ipynb #3e299cc7
 def bench_s_curve(epochs:int=2000, seed:int=0):
     "Seconds for `epochs` epochs of the S-curve recipe with `vae.fit` and with `fit_compiled`, and their final losses."
     from vae_lessons.data import s_curve
@@ -107,7 +107,7 @@ def report_s_curve(res:dict)->str:
     lines.append(f"speed-up of fit_compiled over fit: {res['speedup']:.1f}x")
     return '\n'.join(lines)
 
-# %% ../nbs/90_benchmark.ipynb #89131e45
+# %% ../nbs/90_benchmark.ipynb #ac12c741
 def main(argv=None):
     "Console script `vae_lessons_bench`."
     ap = argparse.ArgumentParser(prog='vae_lessons_bench', description="Time make_vae's training against Keras defaults on MNIST-size data.")

@@ -7,14 +7,14 @@ __all__ = ['MNIST_SHA256', 'MNIST_TRAIN_IDX', 'MNIST_TEST_IDX', 'MNIST_URL', 'MN
            'MNISTTestSetOnlyWarning', 'check_sha256', 'read_idx', 'keras_cache_dir', 'download_mnist_npz', 'find_mnist',
            'load_mnist', 's_curve_embed', 's_curve']
 
-# %% ../nbs/00_data.ipynb #52b3b5d8
+# %% ../nbs/00_data.ipynb #1d195aeb
 import gzip, hashlib, os, warnings
 from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 
-# %% ../nbs/00_data.ipynb #b0d36d52
+# %% ../nbs/00_data.ipynb #d8c70e58
 MNIST_SHA256 = {
     'mnist.npz': '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1',
     'train-images-idx3-ubyte.gz': '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609',
@@ -35,7 +35,7 @@ class MNISTChecksumError(ValueError):
 class MNISTTestSetOnlyWarning(UserWarning):
     "Only the 10,000-image test set was found: training and test sets are a split of it."
 
-# %% ../nbs/00_data.ipynb #20854798
+# %% ../nbs/00_data.ipynb #891b2ac3
 def check_sha256(fn:Path): # a file named in `MNIST_SHA256`
     "Raise `MNISTChecksumError` naming `fn` unless its sha256 is the published one."
     fn = Path(fn)
@@ -46,7 +46,7 @@ def check_sha256(fn:Path): # a file named in `MNIST_SHA256`
         raise MNISTChecksumError(f"{fn} is corrupt or truncated: its sha256 is {got}, expected {expected} "
                                  f"({fn.stat().st_size:,} bytes). Delete it and fetch it again.")
 
-# %% ../nbs/00_data.ipynb #cff33df2
+# %% ../nbs/00_data.ipynb #b7b7bdb4
 def read_idx(fn:Path)->np.ndarray: # an IDX file, gzip-compressed (`.gz`) or not
     "Read an unsigned-byte IDX file (the original MNIST format) into an array of the shape its header states."
     fn = Path(fn)
@@ -64,7 +64,7 @@ def read_idx(fn:Path)->np.ndarray: # an IDX file, gzip-compressed (`.gz`) or not
         raise ValueError(f"{fn} holds {data.size:,} values but its header announces shape {shape}: truncated file?")
     return data.reshape(shape)
 
-# %% ../nbs/00_data.ipynb #16dc7c92
+# %% ../nbs/00_data.ipynb #3d0bb232
 def keras_cache_dir()->Path:
     "The folder where Keras caches downloaded data sets (`$KERAS_HOME/datasets`)."
     return Path(os.environ.get('KERAS_HOME', Path.home()/'.keras'))/'datasets'
@@ -84,7 +84,7 @@ def _not_found(where:str)->MNISTNotFoundError:
         f"The files are published by Yann LeCun's MNIST page and its mirrors, and Keras keeps mnist.npz in "
         f"{keras_cache_dir()} after keras.datasets.mnist.load_data() has run once with internet.")
 
-# %% ../nbs/00_data.ipynb #dc33d66e
+# %% ../nbs/00_data.ipynb #3eb99833
 def download_mnist_npz(origin:str=MNIST_URL, # where Keras downloads `mnist.npz` from
                        cache_dir:Path=None, # defaults to the Keras home; the file lands in its `datasets/`
                       )->Path:
@@ -95,7 +95,7 @@ def download_mnist_npz(origin:str=MNIST_URL, # where Keras downloads `mnist.npz`
     except Exception as e: raise _not_found(f"locally, and the download from {origin} failed ({type(e).__name__})") from None
     return Path(fn).parent
 
-# %% ../nbs/00_data.ipynb #5abf9cf8
+# %% ../nbs/00_data.ipynb #690f9439
 def find_mnist(path:Path=None, # a folder (or an `mnist.npz` file); None: `$VAE_LESSONS_MNIST`, then the Keras cache
                download:bool=True, # may Keras download `mnist.npz` when nothing local is found?
               )->tuple: # (folder, kind) with kind one of 'npz', 'idx', 'idx-test-only'
@@ -112,7 +112,7 @@ def find_mnist(path:Path=None, # a folder (or an `mnist.npz` file); None: `$VAE_
     if not download: raise _not_found(f"in VAE_LESSONS_MNIST (unset) or the Keras cache {keras_cache_dir()}, and download=False")
     return download_mnist_npz(), 'npz'
 
-# %% ../nbs/00_data.ipynb #088635db
+# %% ../nbs/00_data.ipynb #df0ddfd7
 def load_mnist(path:Path=None, # see `find_mnist`
                n_train_if_test_only:int=8000, # images of the test set used for training when only it is found
                seed:int=0, # seed of that split
@@ -139,7 +139,7 @@ def load_mnist(path:Path=None, # see `find_mnist`
     as_x = lambda x: (x.reshape(len(x), -1) / np.float32(255)).astype(np.float32)
     return (as_x(x_train), y_train.astype(np.int64)), (as_x(x_test), y_test.astype(np.int64))
 
-# %% ../nbs/00_data.ipynb #db103246
+# %% ../nbs/00_data.ipynb #94fde96a
 def s_curve_embed(x): # values of the 1-D variable, in [0, 1]
     "The seed's S-curve: map each `x` in [0, 1] to a point of the plane, shape `(len(x), 2)`."
     x = np.asarray(x, dtype=np.float64)
@@ -149,7 +149,7 @@ def s_curve_embed(x): # values of the 1-D variable, in [0, 1]
     t = 3*np.pi*(x - 0.5)
     return np.stack([(1 + np.sin(t))/2, (np.sign(t)*(np.cos(t) - 1) + 2)/4], axis=1)
 
-# %% ../nbs/00_data.ipynb #0a1b4091
+# %% ../nbs/00_data.ipynb #e5371b88
 def s_curve(n:int=300, # number of points
             seed:int=None, # seed of numpy's default generator (None: fresh entropy)
             noise:float=0.0, # standard deviation of Gaussian noise added to each coordinate

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['VariationalLayer', 'MSEVariationalLayer', 'HackyVariationalLayer', 'GaussianVariationalLayer',
-           'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'VAE', 'make_vae']
+           'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'VAE', 'make_vae', 'decoder_preactivation']
 
-# %% ../nbs/03_model.ipynb #778eb357
+# %% ../nbs/03_model.ipynb #c46f36d4
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -22,7 +22,7 @@ if keras.backend.backend() == 'tensorflow' and os.environ.get('TF_CPP_MIN_LOG_LE
     import logging  # TF's Python-side warnings (e.g. retracing notes when many small models are built) follow the C++ log level
     logging.getLogger('tensorflow').setLevel(logging.ERROR)
 
-# %% ../nbs/03_model.ipynb #665850bc
+# %% ../nbs/03_model.ipynb #58c9797f
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class VariationalLayer(layers.Layer):
     "The seed's loss layer: adds mean(reconstruction NLL + β·KL) to the model's losses and returns `x_pred`. Bernoulli likelihood."
@@ -82,7 +82,7 @@ class VariationalLayer(layers.Layer):
     def get_config(self):
         return {**super().get_config(), 'kl_weight': self.kl_weight, 'decoder_activation': self.decoder_activation}
 
-# %% ../nbs/03_model.ipynb #7a4f8d24
+# %% ../nbs/03_model.ipynb #2a7d0d10
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class MSEVariationalLayer(VariationalLayer):
     "The seed's squared-error loss: Σ (x - x_pred)², i.e. a Gaussian likelihood with fixed σ² = ½ (minus a constant)."
@@ -91,7 +91,7 @@ class MSEVariationalLayer(VariationalLayer):
 
     def model_nll(self, x, x_pred): return ops.sum(ops.square(x - x_pred), axis=-1)
 
-# %% ../nbs/03_model.ipynb #295bd729
+# %% ../nbs/03_model.ipynb #a1999740
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class HackyVariationalLayer(MSEVariationalLayer):
     "The seed's last resort: squared error with no KL term (still reported, not optimised) — a noisy plain autoencoder."
@@ -99,7 +99,7 @@ class HackyVariationalLayer(MSEVariationalLayer):
         if kl_weight != 0: raise ValueError(f"HackyVariationalLayer has no KL term: kl_weight must be 0, got {kl_weight!r}")
         super().__init__(kl_weight=0.0, decoder_activation=decoder_activation, **kwargs)
 
-# %% ../nbs/03_model.ipynb #d17c99d8
+# %% ../nbs/03_model.ipynb #b9fcb76e
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class GaussianVariationalLayer(VariationalLayer):
     "Gaussian likelihood N(x | x_pred, σ²) with σ fixed (`sigma=`) or learned (`sigma=None`)."
@@ -129,7 +129,7 @@ class GaussianVariationalLayer(VariationalLayer):
     def get_config(self):
         return {**super().get_config(), 'sigma': self.sigma, 'per_feature': self.per_feature, 'init_sigma': self.init_sigma}
 
-# %% ../nbs/03_model.ipynb #63f68718
+# %% ../nbs/03_model.ipynb #ff77a90e
 keras.saving.register_keras_serializable(package='vae_lessons', name='cb_mean')(cb_mean)
 
 @keras.saving.register_keras_serializable(package='vae_lessons')
@@ -147,7 +147,7 @@ class ContinuousBernoulliVariationalLayer(VariationalLayer):
 
     def reconstruction_nll(self, x, x_pred, decoder_raw): return continuous_bernoulli_nll(x, decoder_raw)
 
-# %% ../nbs/03_model.ipynb #82fbd13b
+# %% ../nbs/03_model.ipynb #4db8d202
 def _check_array(x, expected_features:int, name:str, support=None):
     "Return `x` as a float32 2-D array after checking its shape, finiteness and support; pass non-arrays through."
     if x is None or not isinstance(x, (np.ndarray, list, tuple)) and not hasattr(x, '__array__'): return x
@@ -169,7 +169,7 @@ class CheckedModel(keras.Model):
 
     def predict(self, x, *args, **kwargs): return super().predict(self._check(x), *args, **kwargs)
 
-# %% ../nbs/03_model.ipynb #07b5d091
+# %% ../nbs/03_model.ipynb #4cb3de5c
 def _as_dataset(x, batch_size:int, shuffle:bool, seed=None):
     import tensorflow as tf
     options = tf.data.Options()
@@ -202,7 +202,7 @@ class VAE(CheckedModel):
             batch_size, shuffle = None, False  # the dataset batches and shuffles
         history = super().fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
                               validation_data=validation_data, shuffle=shuffle, **kwargs)
-        last = history.history.get('loss', [0.])[-1] if history.history.get('loss') else 0.
+        last = (history.history.get('loss') or [0.])[-1]
         if not math.isfinite(last):
             warnings.warn(f"Training stopped after {len(history.history['loss'])} epoch(s): the loss became {last}. "
                           "Lower the learning rate, check the data, or use a likelihood that matches it.", RuntimeWarning, stacklevel=2)
@@ -210,7 +210,7 @@ class VAE(CheckedModel):
 
     def evaluate(self, x=None, *args, **kwargs): return super().evaluate(self._check(x), *args, **kwargs)
 
-# %% ../nbs/03_model.ipynb #709b1756
+# %% ../nbs/03_model.ipynb #960b69b9
 def _check_int(name, v, low):
     if isinstance(v, bool) or not isinstance(v, Integral) or v < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
@@ -274,3 +274,12 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
     z_in = keras.Input((dim_latent,), name='z')
     decoder = CheckedModel(z_in, mean_layer(apply(decoder_layers, z_in)), name='decoder')
     return vae, encoder, decoder
+
+# %% ../nbs/03_model.ipynb #4458ba4c
+def decoder_preactivation(decoder, # a decoder from `make_vae`
+                z, # latent values, shape (n, dim_latent) (or (n,) for a 1-D latent space)
+               )->np.ndarray:
+    "The decoder's output before its final activation (e.g. the logits λ of a Bernoulli decoder)."
+    h = ops.convert_to_tensor(decoder._check(z))
+    for layer in decoder.layers[1:-1]: h = layer(h, training=False) if isinstance(layer, layers.Dropout) else layer(h)
+    return ops.convert_to_numpy(h)
