@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONHASHSEED ?= 0
 
-.PHONY: lab test test-slow setup export sync readme clean-venv
+.PHONY: lab test test-slow setup export sync readme clean-venv run
 
 # The pinned set goes in first, then the library as an editable install (nbdev_export must run before pip -e).
 $(STAMP): requirements-dev.txt settings.ini setup.py
@@ -46,3 +46,7 @@ sync: export readme
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Execute notebooks in place for committing (NB="nbs/X.ipynb ..."; KEEP_SLOW=1 skips #| slow cells and keeps their outputs)
+run: export
+	$(BIN)/python tools/run_notebook.py $(if $(KEEP_SLOW),--keep-slow) $(NB)

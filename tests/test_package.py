@@ -38,3 +38,10 @@ def test_requirements_are_loose_and_platform_aware():
     tf = {r.name: r for r in reqs if r.name.startswith('tensorflow')}
     assert tf['tensorflow-cpu'].marker.evaluate(linux) and not tf['tensorflow-cpu'].marker.evaluate(mac)
     assert tf['tensorflow'].marker.evaluate(mac) and not tf['tensorflow'].marker.evaluate(linux)
+
+def test_notebooks_keep_no_widget_state():
+    "Committed notebooks are read on the web: widget state blobs would only bloat them (nbconvert with store_widget_state=False)."
+    import json
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        meta = json.loads(nb.read_text())['metadata']
+        assert 'widgets' not in meta, f"{nb.name} stores widget state; re-run it with --ExecutePreprocessor.store_widget_state=False"

@@ -9,16 +9,63 @@ __all__ = ['fit_compiled']
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
+import json
 from numbers import Integral
 import numpy as np
 import keras
 
 # %% ../nbs/05_fast_fit.ipynb #2bc6a201
+_compiled_loops = {}   # (architecture, optimizer, data shape, epochs, batch size, XLA) -> (private model, optimizer, compiled loop)
+
+def _loop_key(vae, x_shape, epochs, batch_size, jit_compile):
+    "What the compiled loop depends on: layer types and configs (not names of seeds or initial values), weight shapes, optimizer."
+    ignore = {'seed', 'init_sigma', 'kernel_initializer', 'bias_initializer'}
+    layers = [(type(l).__name__, {k: v for k, v in l.get_config().items() if k not in ignore}) for l in vae.layers]
+    shapes = [tuple(w.shape) for w in vae.weights]
+    optimizer = (type(vae.optimizer).__name__, {k: v for k, v in vae.optimizer.get_config().items() if k != 'name'})
+    return json.dumps([layers, shapes, optimizer, x_shape, epochs, batch_size, jit_compile], sort_keys=True, default=str)
+
+def _seed_generators(model):
+    return [l.seed_generator for l in model.layers if isinstance(getattr(l, 'seed_generator', None), keras.random.SeedGenerator)]
+
+def _build_loop(vae, n, epochs, batch_size, jit_compile):
+    "A private copy of `vae` and its optimizer, and one compiled function that trains the copy for `epochs` epochs."
+    import tensorflow as tf
+    model = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(vae))
+    optimizer = type(vae.optimizer).from_config(vae.optimizer.get_config())
+    variables, steps = model.trainable_variables, n // batch_size
+    optimizer.build(variables)
+    loss_layer = model.get_layer('elbo')
+    trackers = (loss_layer.reconstruction_tracker, loss_layer.kl_tracker)
+
+    @tf.function(jit_compile=jit_compile)
+    def run(data, seed):
+        history = tf.TensorArray(tf.float32, size=epochs)
+        for epoch in tf.range(epochs):
+            for tracker in trackers: tracker.reset_state()
+            # a stateless shuffle from an explicit seed: the same seed gives the same batches whatever ran before
+            order = tf.argsort(tf.random.stateless_uniform((n,), seed=tf.stack([seed, epoch])))
+            batches = tf.reshape(order[:steps*batch_size], (steps, batch_size))   # static shapes: XLA needs them
+            total = tf.constant(0.)
+            for step in tf.range(steps):
+                with tf.GradientTape() as tape:
+                    model(tf.gather(data, batches[step]), training=True)
+                    loss = tf.add_n(model.losses)
+                optimizer.apply(tape.gradient(loss, variables), variables)
+                total += loss
+            history = history.write(epoch, tf.stack([total/steps, trackers[0].result(), trackers[1].result()]))
+        return history.stack()
+    return model, optimizer, run
+
+def _copy(sources, targets):
+    for source, target in zip(sources, targets): target.assign(source.value if hasattr(source, 'value') else source)
+
 def fit_compiled(vae, # a VAE from `make_vae` (compiled: its optimizer is used)
                  x, # training data, shape (n, dim_original)
                  epochs:int, # number of epochs
                  batch_size:int=32, # examples per step
-                 jit_compile:bool=False, # also compile the loop with XLA (slower on this CPU for small models)
+                 jit_compile:bool=True, # compile the whole loop with XLA (a few seconds, once per architecture)
+                 seed:int=None, # seed of the shuffles (default: drawn from numpy's global generator, which `make_vae(seed=)` seeds)
                 )->dict: # history: per-epoch lists 'loss', 'reconstruction', 'kl'
     "Train `vae` for `epochs` epochs in one compiled TensorFlow loop; returns a `fit`-like history dict."
     if keras.backend.backend() != 'tensorflow':
@@ -29,28 +76,20 @@ def fit_compiled(vae, # a VAE from `make_vae` (compiled: its optimizer is used)
     if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1: raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be an integer in 1..{n} (the number of examples), got {batch_size!r}")
-    data, steps = tf.constant(x), n // batch_size
-    variables = vae.trainable_variables
-    optimizer = vae.optimizer
-    if not optimizer.built: optimizer.build(variables)
-    trackers = (vae.loss_layer().reconstruction_tracker, vae.loss_layer().kl_tracker)
-
-    @tf.function(jit_compile=jit_compile)
-    def run(n_epochs):
-        history = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            for tracker in trackers: tracker.reset_state()
-            order = tf.random.shuffle(tf.range(n))
-            total = tf.constant(0.)
-            for step in tf.range(steps):
-                batch = tf.gather(data, order[step*batch_size:(step + 1)*batch_size])
-                with tf.GradientTape() as tape:
-                    vae(batch, training=True)
-                    loss = tf.add_n(vae.losses)
-                optimizer.apply(tape.gradient(loss, variables), variables)
-                total += loss
-            history = history.write(epoch, tf.stack([total/tf.cast(steps, tf.float32), trackers[0].result(), trackers[1].result()]))
-        return history.stack()
-
-    result = run(tf.constant(int(epochs))).numpy()
+    if seed is None: seed = int(np.random.randint(0, 2**31 - 1))
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed < 2**31: raise ValueError(f"seed must be an integer in 0..2**31-1, got {seed!r}")
+    key = _loop_key(vae, x.shape, int(epochs), int(batch_size), bool(jit_compile))
+    if key not in _compiled_loops:
+        if len(_compiled_loops) >= 8: _compiled_loops.pop(next(iter(_compiled_loops)))
+        _compiled_loops[key] = _build_loop(vae, n, int(epochs), int(batch_size), bool(jit_compile))
+    model, optimizer, run = _compiled_loops[key]
+    if not vae.optimizer.built: vae.optimizer.build(vae.trainable_variables)
+    # train the private copy from this model's state, then hand the result back
+    model.set_weights(vae.get_weights())
+    _copy(vae.optimizer.variables, optimizer.variables)
+    _copy([g.state for g in _seed_generators(vae)], [g.state for g in _seed_generators(model)])
+    result = run(tf.constant(x), tf.constant(seed, tf.int32)).numpy()
+    vae.set_weights(model.get_weights())
+    _copy(optimizer.variables, vae.optimizer.variables)
+    _copy([g.state for g in _seed_generators(model)], [g.state for g in _seed_generators(vae)])
     return {'loss': result[:, 0].tolist(), 'reconstruction': result[:, 1].tolist(), 'kl': result[:, 2].tolist()}

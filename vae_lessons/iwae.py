@@ -75,7 +75,8 @@ def best_of_restarts(build, # build(seed=...) -> (vae, encoder, decoder), e.g. a
                      n_restarts:int=3, # how many seeds to try
                      score=None, # score(vae, x) -> number, higher is better; default: minus the final training loss
                      seeds=None, # the seeds (default 0 .. n_restarts-1)
-                     **fit_kwargs, # passed to `vae.fit`
+                     fit=None, # fit(vae, x, **fit_kwargs) -> history; default `vae.fit` (e.g. `fit_compiled` for small problems)
+                     **fit_kwargs, # passed to `fit`
                     ): # (best (vae, encoder, decoder), list of dicts with seed, score, history)
     "Train one model per seed and keep the one whose training objective is best."
     seeds = list(range(n_restarts)) if seeds is None else list(seeds)
@@ -84,7 +85,7 @@ def best_of_restarts(build, # build(seed=...) -> (vae, encoder, decoder), e.g. a
     runs, best, best_score = [], None, -np.inf
     for seed in seeds:
         models = build(seed=seed)
-        history = models[0].fit(x, verbose=0, **fit_kwargs).history
+        history = fit(models[0], x, **fit_kwargs) if fit is not None else models[0].fit(x, verbose=0, **fit_kwargs).history
         s = float(score(models[0], x))
         runs.append(dict(seed=seed, score=s, history=history))
         if best is None or (math.isfinite(s) and s > best_score): best, best_score = models, s
