@@ -51,7 +51,7 @@ def plot_run(vae, encoder, decoder, # from `make_vae`
     d = int(np.argmax(mean.std(0)))   # the most informative latent dimension
     axs[0].scatter(t, mean[:, d], s=2, c=t, cmap='viridis'); axs[0].set_xlabel('true t', fontsize=7); axs[0].set_ylabel(f'$z_{d}$', fontsize=7)
     axs[0].tick_params(labelsize=6)
-    axs[0].text(0, 1.06, title, transform=axs[0].transAxes, fontsize=8, fontweight='bold')
+    axs[0].text(0, 1.05, title, transform=axs[0].transAxes, fontsize=8, fontweight='bold').set_in_layout(False)   # may run across the row
     g = np.linspace(-0.1, 1.1, 48, dtype='float32')
     plane = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
     image = ops.convert_to_numpy(encoder(plane, training=False))[:, d].reshape(len(g), len(g))
@@ -66,11 +66,11 @@ def plot_run(vae, encoder, decoder, # from `make_vae`
 def plot_runs(runs, X, t, width=8.0):
     "`plot_run` for each run (dicts with name, vae, encoder, decoder), one row each, panel names on top."
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(len(runs), 4, figsize=(width, 2.0*len(runs) + 0.3), squeeze=False, dpi=60)
+    fig, axs = plt.subplots(len(runs), 4, figsize=(width, 2.0*len(runs) + 0.4), squeeze=False, dpi=55)
     for row, r in zip(axs, runs): plot_run(r['vae'], r['encoder'], r['decoder'], X, t, row, r['name'])
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3/fig.get_figheight()))   # room for the panel names along the top
     for ax, name in zip(axs[0], ('embedding: code vs t', 'encoder mean over the plane', 'decoded 1-D mesh', 'data (grey), reconstructions')):
-        ax.set_title(name, fontsize=8, pad=16)
-    fig.tight_layout()
+        ax.annotate(name, xy=(0.5, 0.995), xycoords=('axes fraction', 'figure fraction'), ha='center', va='top', fontsize=8)
     return fig
 
 # %% ../nbs/13_s_curve.ipynb #025b327b
