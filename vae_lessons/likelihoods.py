@@ -75,14 +75,17 @@ def continuous_bernoulli_nll(x, # data in [0, 1], shape (..., features)
     return bernoulli_nll(x, logits) - ops.sum(cb_log_normalizer(ops.broadcast_to(ops.convert_to_tensor(logits), ops.shape(x))), axis=-1)
 
 # %% ../nbs/01_likelihoods.ipynb #9cd74318
+_CB_MEAN_SERIES_BELOW = 1.0  # |logit| below which the mean's Taylor series is used (truncation error < 3e-8 there)
+
 def cb_mean(logits): # logits of λ, any shape
     "Mean of the continuous Bernoulli with parameter λ = sigmoid(logits), elementwise (it is not λ)."
     if _is_concrete(logits): check_finite('logits', logits)
     l = ops.convert_to_tensor(logits)
-    small = ops.abs(l) < _CB_SERIES_BELOW
+    small = ops.abs(l) < _CB_MEAN_SERIES_BELOW
     safe = ops.where(small, ops.ones_like(l), l)
-    direct = ops.sigmoid(safe)/ops.tanh(safe/2) - 1/safe
-    series = 0.5 + l/12 - l*l*l/720
+    direct = -1/ops.expm1(-safe) - 1/safe   # = sigmoid(l)/tanh(l/2) - 1/l
+    l2 = l*l
+    series = 0.5 + l*(1/12 - l2*(1/720 - l2*(1/30240 - l2/1209600)))
     return ops.where(small, series, direct)
 
 # %% ../nbs/01_likelihoods.ipynb #9677d884

@@ -73,9 +73,15 @@ class VariationalLayer(layers.Layer):
         else:
             nll = self.reconstruction_nll(x, x_pred, decoder_raw)
             self.add_loss(ops.mean(nll + self.kl_weight*kl))
-        self.reconstruction_tracker.update_state(nll)
-        self.kl_tracker.update_state(kl)
+        object.__setattr__(self, '_terms', (nll, kl))  # for update_trackers, which the model's compute_loss calls
         return x_pred
+
+    def update_trackers(self):
+        "Add the last call's per-example reconstruction NLL and KL to the `reconstruction` and `kl` metrics."
+        terms = self.__dict__.pop('_terms', None)
+        if terms is not None:
+            self.reconstruction_tracker.update_state(terms[0])
+            self.kl_tracker.update_state(terms[1])
 
     def compute_output_shape(self, input_shape): return input_shape[0]
 
@@ -178,6 +184,8 @@ def _as_dataset(x, batch_size:int, shuffle:bool, seed=None):
     if shuffle: ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size).prefetch(1).with_options(options)
 
+_KERAS_ONLY = ('validation_split', 'class_weight', 'sample_weight', 'steps_per_epoch', 'validation_steps')
+
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class VAE(CheckedModel):
     "The full VAE (input → encoder → sampling → decoder → loss layer); `fit` and `evaluate` check the data first."
@@ -187,6 +195,12 @@ class VAE(CheckedModel):
 
     def _support(self): return getattr(self.loss_layer(), 'data_support', None)
 
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        loss = super().compute_loss(x, y, y_pred, sample_weight, training=training)
+        layer = self.loss_layer()
+        if hasattr(layer, 'update_trackers'): layer.update_trackers()
+        return loss
+
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose='auto', callbacks=None, validation_data=None,
             shuffle=True, **kwargs):
         x = self._check(x)
@@ -195,13 +209,18 @@ class VAE(CheckedModel):
             validation_data = (self._check(vx), None)
         callbacks = list(callbacks or [])
         if not any(isinstance(c, keras.callbacks.TerminateOnNaN) for c in callbacks): callbacks.append(keras.callbacks.TerminateOnNaN())
-        if keras.backend.backend() == 'tensorflow' and isinstance(x, np.ndarray) and y is None and not kwargs.get('validation_split'):
-            batch_size = batch_size or 32
-            x = _as_dataset(x, batch_size, shuffle, seed=getattr(self, 'shuffle_seed', None))
-            if validation_data is not None: validation_data = _as_dataset(validation_data[0], batch_size, False)
-            batch_size, shuffle = None, False  # the dataset batches and shuffles
-        history = super().fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
-                              validation_data=validation_data, shuffle=shuffle, **kwargs)
+        if (keras.backend.backend() == 'tensorflow' and isinstance(x, np.ndarray) and y is None and not self.run_eagerly
+                and not any(kwargs.get(k) for k in _KERAS_ONLY) and (validation_data is None or isinstance(validation_data[0], np.ndarray))):
+            history = self._fit_in_memory(x, batch_size or 32, epochs, verbose, callbacks, validation_data, shuffle,
+                                          kwargs.get('initial_epoch', 0), kwargs.get('validation_batch_size'), kwargs.get('validation_freq', 1))
+        else:
+            if keras.backend.backend() == 'tensorflow' and isinstance(x, np.ndarray) and y is None and not kwargs.get('validation_split'):
+                batch_size = batch_size or 32
+                x = _as_dataset(x, batch_size, shuffle, seed=getattr(self, 'shuffle_seed', None))
+                if validation_data is not None: validation_data = _as_dataset(validation_data[0], batch_size, False)
+                batch_size, shuffle = None, False  # the dataset batches and shuffles
+            history = super().fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
+                                  validation_data=validation_data, shuffle=shuffle, **kwargs)
         last = (history.history.get('loss') or [0.])[-1]
         if not math.isfinite(last):
             warnings.warn(f"Training stopped after {len(history.history['loss'])} epoch(s): the loss became {last}. "
@@ -209,6 +228,73 @@ class VAE(CheckedModel):
         return history
 
     def evaluate(self, x=None, *args, **kwargs): return super().evaluate(self._check(x), *args, **kwargs)
+
+    def _step_loop(self, training:bool):
+        "One compiled function that runs the first `n` batches of a block (shape: steps, batch, features) through `train_step` or `test_step`."
+        key = (training, id(self.optimizer), bool(self.jit_compile), self.steps_per_execution)   # compile() may change these
+        if '_step_loops' not in self.__dict__: object.__setattr__(self, '_step_loops', {})   # untracked: not model state
+        if key not in self._step_loops:
+            import tensorflow as tf
+            step = self.train_step if training else self.test_step
+            def run(batches, n):
+                for i in tf.range(n): step(batches[i])
+                return self.get_metrics_result()
+            self._step_loops[key] = tf.function(run, jit_compile=bool(self.jit_compile))
+        return self._step_loops[key]
+
+    def _run_epoch(self, data, order, batch_size, training, callbacks=None):
+        "Run every batch of `order` (indices into `data`), `steps_per_execution` batches per call; the last, shorter batch alone."
+        import tensorflow as tf
+        run, spe = self._step_loop(training), self.steps_per_execution
+        full, logs, step = len(order)//batch_size, {}, 0
+        blocks = order[:full*batch_size].reshape(full, batch_size)
+        rest = [order[full*batch_size:][None]] if len(order) % batch_size else []
+        chunks = [blocks[i:i + spe] for i in range(0, full, spe)] + rest
+        for chunk in chunks:
+            n = len(chunk)
+            if n < spe and chunk.shape[1] == batch_size: chunk = np.concatenate([chunk, np.zeros((spe - n, batch_size), chunk.dtype)])
+            if callbacks: callbacks.on_train_batch_begin(step)
+            logs = run(tf.gather(data, chunk), tf.constant(n, tf.int32))   # shapes independent of the data size: one compilation
+            step += n
+            if callbacks:
+                callbacks.on_train_batch_end(step - 1, logs)
+                if self.stop_training: break
+        return logs
+
+    def _fit_in_memory(self, x, batch_size, epochs, verbose, callbacks, validation_data, shuffle, initial_epoch,
+                       validation_batch_size, validation_freq):
+        "Keras's `fit` loop for in-memory data: the data stays in one tensor and compiled calls gather their batches from it."
+        import tensorflow as tf
+        self._assert_compile_called('fit')
+        if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
+            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+        self._symbolic_build(data_batch=x[:batch_size])
+        steps = math.ceil(len(x)/batch_size)
+        callbacks = keras.callbacks.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, verbose=verbose,
+                                                 epochs=epochs, steps=steps, model=self)
+        if '_shuffles' not in self.__dict__:   # one generator per model: each fit call goes on with new orders
+            seed = getattr(self, 'shuffle_seed', None)
+            object.__setattr__(self, '_shuffles', np.random.default_rng(np.random.randint(0, 2**31 - 1) if seed is None else seed))
+        data = tf.constant(x)
+        val = None if validation_data is None else (tf.constant(validation_data[0]), validation_batch_size or batch_size)
+        self.stop_training, epoch_logs = False, None
+        callbacks.on_train_begin()
+        for epoch in range(self._initial_epoch or initial_epoch, epochs):
+            self.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            order = self._shuffles.permutation(len(x)) if shuffle else np.arange(len(x))
+            logs = self._run_epoch(data, order.astype(np.int32), batch_size, True, callbacks)
+            epoch_logs = dict(self._get_metrics_result_or_logs(logs))
+            if val is not None and self._should_eval(epoch, validation_freq):
+                self.reset_metrics()
+                self._run_epoch(val[0], np.arange(len(val[0]), dtype=np.int32), val[1], False)
+                epoch_logs.update({f'val_{k}': v for k, v in self.get_metrics_result().items()})
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training: break
+        if isinstance(self.optimizer, keras.optimizers.Optimizer) and epochs > 0:
+            self.optimizer.finalize_variable_values(self.trainable_weights)
+        callbacks.on_train_end(logs=epoch_logs)
+        return self.history
 
 # %% ../nbs/03_model.ipynb #960b69b9
 def _check_int(name, v, low):

@@ -1,0 +1,57 @@
+"`make_vae` under Keras's JAX backend (the backend is fixed at import, so each check runs in a fresh process)."
+import importlib.util, json, os, subprocess, sys, textwrap
+
+import pytest
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec('jax') is None and not os.environ.get('VAE_LESSONS_REQUIRE_JAX'),
+                                reason="jax is not installed (requirements-dev.txt installs it)")
+
+def run_under_jax(code:str)->dict:
+    "Run `code` with KERAS_BACKEND=jax; it prints one JSON line last, which is returned."
+    env = {**os.environ, 'KERAS_BACKEND': 'jax', 'TF_CPP_MIN_LOG_LEVEL': '2', 'TF_ENABLE_ONEDNN_OPTS': '0'}
+    done = subprocess.run([sys.executable, '-c', textwrap.dedent(code)], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+def test_make_vae_trains_saves_and_reports_its_terms_under_jax(tmp_path):
+    res = run_under_jax(f"""
+        import json, math, numpy as np, keras
+        from vae_lessons.model import make_vae, GaussianVariationalLayer
+        from vae_lessons.data import s_curve
+        assert keras.backend.backend() == 'jax'
+        x = (np.random.default_rng(0).random((600, 784)) < 0.3).astype('float32')
+        vae, encoder, decoder = make_vae(784, seed=0)
+        h = vae.fit(x, epochs=3, batch_size=100, validation_data=(x[:200], None), verbose=0).history
+        vae.save(r'{tmp_path}/m.keras')
+        loaded = keras.saving.load_model(r'{tmp_path}/m.keras', safe_mode=True)
+        same = bool(np.array_equal(loaded.predict(x[:5], verbose=0), vae.predict(x[:5], verbose=0)))
+        X, _ = s_curve(300, seed=0)
+        vk, _, _ = make_vae(2, n_layers=2, dim_latent=1, dim_intermediate=20, cls_vae=GaussianVariationalLayer,
+                            decoder_activation=None, dropout=None, seed=0, iwae_k=5)
+        hk = vk.fit(X, epochs=2, batch_size=30, verbose=0).history
+        ev = vk.evaluate(X, batch_size=300, verbose=0, return_dict=True)
+        print(json.dumps(dict(h=h, same=same, hk=hk, ev=ev)))
+    """)
+    h = res['h']
+    assert set(h) == {'loss', 'reconstruction', 'kl', 'val_loss', 'val_reconstruction', 'val_kl'}
+    assert all(len(v) == 3 for v in h.values())
+    for prefix in ('', 'val_'):   # β = 1: the loss is the sum of its two reported terms
+        assert abs(h[prefix + 'loss'][-1] - h[prefix + 'reconstruction'][-1] - h[prefix + 'kl'][-1]) < 0.5
+    assert h['loss'][-1] < h['loss'][0] and all(k > 0 for k in h['kl'])
+    assert res['same'], "a saved and reloaded model predicts the same"
+    assert set(res['hk']) == {'loss', 'reconstruction', 'kl'} and set(res['ev']) == {'loss', 'reconstruction', 'kl'}
+    assert res['ev']['loss'] <= res['ev']['reconstruction'] + res['ev']['kl'] + 1e-3, "the IWAE bound is at least the ELBO"
+
+def test_bad_input_is_refused_under_jax():
+    res = run_under_jax("""
+        import json, numpy as np
+        from vae_lessons.model import make_vae
+        vae, _, _ = make_vae(4, dim_intermediate=8, seed=0)
+        msgs = []
+        for bad in (np.full((10, 4), 0.5, 'float32')[:, :3], np.array([[0.5, np.nan, 0.5, 0.5]]*10, 'float32'), np.full((10, 4), 2., 'float32')):
+            try: vae.fit(bad, verbose=0); msgs.append(None)
+            except ValueError as e: msgs.append(str(e))
+        print(json.dumps(msgs))
+    """)
+    assert all(res), res
+    assert 'shape (n, 4)' in res[0] and 'NaN' in res[1] and '[0, 1]' in res[2], res
