@@ -187,13 +187,14 @@ def snapshots(explorer, # a `LatentExplorer`, `LikelihoodExplorer` or `NoiseExpl
               width:float=None, # inches per column (default: the pictures' own size at 80 dpi)
               ncols:int=None, # settings per row (default: all in one row)
              ):
-    "A static matplotlib figure of what `explorer` draws at each of `settings`: one column per setting, its views stacked."
+    "A static matplotlib figure of what `explorer` draws at each of `settings`: one column per setting, its views stacked. The sliders end where they started."
     import matplotlib.pyplot as plt
     if not settings: raise ValueError("settings must hold at least one dict of slider values")
-    frames = []
+    frames, start = [], [slider.value for slider in explorer.sliders]
     for setting in settings:
         explorer.set(**setting)
         frames.append([np.asarray(PILImage.open(io.BytesIO(image.value)).convert('RGB')) for image in explorer.images])
+    for slider, value in zip(explorer.sliders, start): slider.value = value   # a displayed explorer is left as the learner had it
     views, ncols = len(frames[0]), ncols or len(frames)
     nrows = -(-len(frames)//ncols)
     width = width or max(picture.shape[1] for picture in frames[0])/80
