@@ -204,17 +204,21 @@ class VAE(CheckedModel):
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose='auto', callbacks=None, validation_data=None,
             shuffle=True, **kwargs):
         x = self._check(x)
+        if isinstance(x, np.ndarray) and len(x) == 0: raise ValueError(f"{self.name} needs at least one example to train on, got shape {x.shape}")
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1):
+            raise ValueError(f"batch_size must be None or an integer >= 1, got {batch_size!r}")
         if validation_data is not None:
             vx = validation_data[0] if isinstance(validation_data, tuple) else validation_data
             validation_data = (self._check(vx), None)
         callbacks = list(callbacks or [])
         if not any(isinstance(c, keras.callbacks.TerminateOnNaN) for c in callbacks): callbacks.append(keras.callbacks.TerminateOnNaN())
-        if (keras.backend.backend() == 'tensorflow' and isinstance(x, np.ndarray) and y is None and not self.run_eagerly
-                and not any(kwargs.get(k) for k in _KERAS_ONLY) and (validation_data is None or isinstance(validation_data[0], np.ndarray))):
+        arrays_on_tf = keras.backend.backend() == 'tensorflow' and isinstance(x, np.ndarray) and y is None
+        if (arrays_on_tf and not self.run_eagerly and not any(kwargs.get(k) for k in _KERAS_ONLY)
+                and (validation_data is None or isinstance(validation_data[0], np.ndarray))):
             history = self._fit_in_memory(x, batch_size or 32, epochs, verbose, callbacks, validation_data, shuffle,
                                           kwargs.get('initial_epoch', 0), kwargs.get('validation_batch_size'), kwargs.get('validation_freq', 1))
         else:
-            if keras.backend.backend() == 'tensorflow' and isinstance(x, np.ndarray) and y is None and not kwargs.get('validation_split'):
+            if arrays_on_tf and not kwargs.get('validation_split'):
                 batch_size = batch_size or 32
                 x = _as_dataset(x, batch_size, shuffle, seed=getattr(self, 'shuffle_seed', None))
                 if validation_data is not None: validation_data = _as_dataset(validation_data[0], batch_size, False)
@@ -266,8 +270,6 @@ class VAE(CheckedModel):
         "Keras's `fit` loop for in-memory data: the data stays in one tensor and compiled calls gather their batches from it."
         import tensorflow as tf
         self._assert_compile_called('fit')
-        if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
-            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
         self._symbolic_build(data_batch=x[:batch_size])
         steps = math.ceil(len(x)/batch_size)
         callbacks = keras.callbacks.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, verbose=verbose,
