@@ -210,6 +210,8 @@ class VAE(CheckedModel):
         if validation_data is not None:
             vx = validation_data[0] if isinstance(validation_data, tuple) else validation_data
             validation_data = (self._check(vx), None)
+            if isinstance(validation_data[0], np.ndarray) and len(validation_data[0]) == 0:
+                raise ValueError(f"validation_data needs at least one example, got shape {validation_data[0].shape}")
         callbacks = list(callbacks or [])
         if not any(isinstance(c, keras.callbacks.TerminateOnNaN) for c in callbacks): callbacks.append(keras.callbacks.TerminateOnNaN())
         arrays_on_tf = keras.backend.backend() == 'tensorflow' and isinstance(x, np.ndarray) and y is None
