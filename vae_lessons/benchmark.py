@@ -100,6 +100,7 @@ def report(res:dict)->str:
 def bench_pure_jax(epochs:int=5, # epochs; the first one (compilation) is not averaged
                    n:int=60_000, batch_size:int=100, seed:int=0):
     "Seconds per epoch of the seed's MNIST VAE written directly in JAX, one `lax.scan` per epoch (None if JAX is not installed)."
+    if epochs < 2: raise ValueError(f"epochs must be >= 2 (the first epoch includes compilation), got {epochs}")
     if importlib.util.find_spec('jax') is None: return None
     import jax, jax.numpy as jnp
     x, _, _ = mnist_sized(n, seed)

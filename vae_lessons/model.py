@@ -269,7 +269,7 @@ class VAE(CheckedModel):
 
     def _fit_in_memory(self, x, batch_size, epochs, verbose, callbacks, validation_data, shuffle, initial_epoch,
                        validation_batch_size, validation_freq):
-        "Keras's `fit` loop for in-memory data: the data stays in one tensor and compiled calls gather their batches from it."
+        "Keras's `fit` loop for in-memory data: the data stays in one tensor; each compiled call runs the steps of a block of batches gathered from it."
         import tensorflow as tf
         self._assert_compile_called('fit')
         self._symbolic_build(data_batch=x[:batch_size])
