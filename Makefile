@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONHASHSEED ?= 0
 
-.PHONY: lab test test-slow setup export sync readme clean-venv run
+.PHONY: lab test test-jax test-slow setup export sync readme clean-venv run
 
 # The pinned set goes in first, then the library as an editable install (nbdev_export must run before pip -e).
 $(STAMP): requirements-dev.txt settings.ini setup.py
@@ -34,6 +34,10 @@ lab: export
 
 test: export
 	$(BIN)/python tools/run_tests.py
+
+# every notebook's fast cells again, on Keras's JAX backend (the pytest suite already covers both backends)
+test-jax: export
+	KERAS_BACKEND=jax $(BIN)/python tools/run_tests.py --notebooks-only
 
 test-slow: export
 	$(BIN)/python tools/run_tests.py --flags slow

@@ -35,6 +35,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--flags', default='', help="nbdev_test flags to run, e.g. 'slow'")
     ap.add_argument('--path', default=None, help='one notebook or a glob (default: all)')
+    ap.add_argument('--notebooks-only', action='store_true', help='skip pytest (e.g. for a second backend: pytest already tests both)')
     args = ap.parse_args()
     start = time.time()
     if os.environ.get('VAE_LESSONS_MNIST'):  # notebooks run in nbs/, so a relative folder must be made absolute here
@@ -43,9 +44,10 @@ def main():
     if args.flags: nb_cmd += ['--flags', args.flags]
     if args.path: nb_cmd += ['--path', args.path]
     nb_passed, nb_failed = notebook_counts(*run(nb_cmd))
-    py_passed, py_failed = pytest_counts(*run([str(BIN/'python'), '-m', 'pytest', '-q', 'tests']))
-    print(f"notebooks: {nb_passed} passed, {nb_failed} failed; pytest: {py_passed} passed, {py_failed} failed; "
-          f"{time.time() - start:.0f} s")
+    py_passed, py_failed = (0, 0) if args.notebooks_only else pytest_counts(*run([str(BIN/'python'), '-m', 'pytest', '-q', 'tests']))
+    backend = os.environ.get('KERAS_BACKEND', 'tensorflow')
+    print(f"backend {backend}: notebooks: {nb_passed} passed, {nb_failed} failed; "
+          + ('' if args.notebooks_only else f"pytest: {py_passed} passed, {py_failed} failed; ") + f"{time.time() - start:.0f} s")
     print(f"{nb_passed + py_passed} passed, {nb_failed + py_failed} failed")
     sys.exit(1 if nb_failed + py_failed else 0)
 

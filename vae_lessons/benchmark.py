@@ -43,16 +43,15 @@ def mnist_sized(n:int=60_000, seed:int=0): # rows of training data wanted
         x_train = np.resize(x_train, (n, x_train.shape[1]))
     return x_train[:n], x_val[:2000], note
 
-# %% ../nbs/90_benchmark.ipynb #f29826b7
-def _train(model, x, x_val, epochs, batch_size):
-    "One `fit` call, as a learner makes it; the seconds of each epoch (its validation included) and the validation losses."
+# %% ../nbs/90_benchmark.ipynb #bc332e5d
+def _train(model, x, x_val, epochs, batch_size, fit=None):
+    "One `fit` call (`fit(model, ...)` if given), as a learner makes it; the seconds of each epoch (its validation included) and the validation losses."
     import keras
     seconds = []
     class EpochTimer(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None): self.start = time.perf_counter()
         def on_epoch_end(self, epoch, logs=None): seconds.append(time.perf_counter() - self.start)
-    h = model.fit(x, epochs=epochs, batch_size=batch_size, validation_data=x_val, callbacks=[EpochTimer()], verbose=0,
-                  shuffle=not hasattr(x, 'element_spec'))   # a tf.data pipeline shuffles itself
+    h = (fit or type(model).fit)(model, x, epochs=epochs, batch_size=batch_size, validation_data=x_val, callbacks=[EpochTimer()], verbose=0)
     return dict(seconds=seconds, val_loss=h.history['val_loss'])
 
 def bench_mnist(epochs:int=5, # epochs per path; the first one (compilation) is not averaged
@@ -60,24 +59,22 @@ def bench_mnist(epochs:int=5, # epochs per path; the first one (compilation) is 
                 batch_size:int=100, seed:int=0):
     "Time the seed-style baseline, Keras's own loop with `make_vae`'s settings, and `make_vae`'s default path on MNIST-size data."
     import keras
-    from vae_lessons.model import make_vae, _as_dataset
+    from vae_lessons.model import make_vae
     if epochs < 2: raise ValueError(f"epochs must be >= 2 (the first epoch includes compilation), got {epochs}")
     x, x_val, note = mnist_sized(n, seed)
     peak = matmul_gflops()
     flops = dense_flops_per_example([784, 256, 4, 256, 784])*len(x)
-    vae, _, _ = make_vae(784, seed=seed)
-    baseline = keras.Model(vae.inputs, vae.outputs)  # same layers, plain Keras model
-    baseline.compile(optimizer='adam')
-    runs = {'baseline': _train(baseline, x, (x_val, None), epochs, batch_size)}
-    if keras.backend.backend() == 'tensorflow':   # Keras's loop fed by tf.data, with make_vae's XLA and steps_per_execution
-        vae, _, _ = make_vae(784, seed=seed)
-        runs['keras_loop'] = _train(vae, _as_dataset(x, batch_size, True, seed), _as_dataset(x_val, batch_size, False), epochs, None)
+    baseline, _, _ = make_vae(784, seed=seed)
+    baseline.compile(optimizer='adam')   # Keras's defaults (one step per call), and Keras's own loop
+    runs = {'baseline': _train(baseline, x, (x_val, None), epochs, batch_size, fit=keras.Model.fit)}
+    vae, _, _ = make_vae(784, seed=seed)   # Keras's own loop (its data pipeline), with make_vae's model, XLA and steps_per_execution
+    runs['keras_loop'] = _train(vae, x, (x_val, None), epochs, batch_size, fit=keras.Model.fit)
     vae, _, _ = make_vae(784, seed=seed)
     runs['make_vae'] = _train(vae, x, (x_val, None), epochs, batch_size)
     for r in runs.values():
         r['s_per_epoch'] = float(np.median(r['seconds'][1:]))
         r['peak_fraction'] = flops/r['s_per_epoch']/(peak*1e9)
-    reference = bench_pure_jax(epochs, n, batch_size, seed) if keras.backend.backend() == 'tensorflow' else None
+    reference = bench_pure_jax(epochs, n, batch_size, seed)
     if reference: reference['peak_fraction'] = flops/reference['s_per_epoch']/(peak*1e9)
     return dict(runs=runs, reference=reference, peak_gflops=peak, data=note, epochs=epochs, n=len(x), backend=keras.backend.backend(),
                 speedup=runs['baseline']['s_per_epoch']/runs['make_vae']['s_per_epoch'])
@@ -143,7 +140,7 @@ def bench_pure_jax(epochs:int=5, # epochs; the first one (compilation) is not av
         losses.append(float(value)); seconds.append(time.perf_counter() - start)
     return dict(seconds=seconds, loss=losses, s_per_epoch=float(np.median(seconds[1:])))
 
-# %% ../nbs/90_benchmark.ipynb #3e299cc7
+# %% ../nbs/90_benchmark.ipynb #f11312c3
 def bench_s_curve(epochs:int=2000, seed:int=0):
     "Seconds for `epochs` epochs of the S-curve recipe with `vae.fit`, `fit_compiled` (XLA) and `fit_compiled` without XLA."
     import keras
@@ -155,25 +152,22 @@ def bench_s_curve(epochs:int=2000, seed:int=0):
     fits = {'fit': lambda vae, n: vae.fit(X, epochs=n, batch_size=30, verbose=0).history,
             'fit_compiled': lambda vae, n: fit_compiled(vae, X, n, batch_size=30),
             'fit_compiled, no XLA': lambda vae, n: fit_compiled(vae, X, n, batch_size=30, jit_compile=False)}
-    if keras.backend.backend() != 'tensorflow': fits = {'fit': fits['fit']}   # fit_compiled is TensorFlow-only
     res = {}
     for name, fit in fits.items():
         vae, _, _ = make_vae(2, seed=seed, **arch)
         start = time.perf_counter()
         h = fit(vae, epochs)
         res[name] = dict(seconds=time.perf_counter() - start, final_loss=h['loss'][-1])
-    if 'fit_compiled' not in res: return dict(runs=res, epochs=epochs, speedup=None)
     vae, _, _ = make_vae(2, seed=seed + 1, **arch)   # another restart of the same architecture: its compiled loop is reused
     start = time.perf_counter(); h = fit_compiled(vae, X, epochs, batch_size=30)
     res['fit_compiled, a restart'] = dict(seconds=time.perf_counter() - start, final_loss=h['loss'][-1])
-    return dict(runs=res, epochs=epochs, speedup=res['fit']['seconds']/res['fit_compiled']['seconds'],
+    return dict(runs=res, epochs=epochs, backend=keras.backend.backend(), speedup=res['fit']['seconds']/res['fit_compiled']['seconds'],
                 restart_speedup=res['fit']['seconds']/res['fit_compiled, a restart']['seconds'])
 
 def report_s_curve(res:dict)->str:
     "A short text table of `bench_s_curve`'s result."
-    lines = [f"S-curve VAE (300 points, 2x20 ReLU, learned sigma, batch 30, {res['epochs']} epochs)"]
+    lines = [f"S-curve VAE (300 points, 2x20 ReLU, learned sigma, batch 30, {res['epochs']} epochs, backend {res['backend']})"]
     for name, r in res['runs'].items(): lines.append(f"{name:<23} {r['seconds']:7.1f} s   final loss {r['final_loss']:.3f}")
-    if res['speedup'] is None: return '\n'.join(lines)
     lines.append("(the first fit_compiled call of an architecture traces and compiles it; a restart reuses the compiled loop)")
     lines.append(f"speed-up over fit: fit_compiled {res['speedup']:.1f}x, a restart {res['restart_speedup']:.1f}x")
     return '\n'.join(lines)

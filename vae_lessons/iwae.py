@@ -5,75 +5,61 @@
 # %% auto #0
 __all__ = ['log_likelihood', 'best_of_restarts']
 
-# %% ../nbs/04_iwae.ipynb #bcba6e7c
+# %% ../nbs/04_iwae.ipynb #d27d765d
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
-import math
-from numbers import Integral
+import math, warnings
 import numpy as np
 import keras
 from keras import ops
-from .model import VAE, MSEVariationalLayer
+from .data import check_int
+from .elbo import Sampling, importance_weighted_bound
+from .model import VAE
 
-# %% ../nbs/04_iwae.ipynb #14dc2cf8
-def _vae_parts(vae):
-    "The encoder's mean and log-variance layers, the decoder's layers in order, and the loss layer of a `make_vae` model."
-    by_name = {l.name: l for l in vae.layers}
-    if not isinstance(vae, VAE) or 'z_mean' not in by_name or 'decoder_raw' not in by_name:
-        raise ValueError(f"log_likelihood needs a VAE built by make_vae, got {type(vae).__name__} {getattr(vae, 'name', '')!r}")
-    encoder = keras.Model(vae.inputs[0], [by_name['z_mean'].output, by_name['z_log_var'].output])
-    decoder_layers = [l for l in vae.layers if l.name.startswith('decoder_hidden') or l.name.startswith('decoder_dropout')]
-    decoder_layers += [by_name['decoder_raw']]
-    return encoder, decoder_layers, by_name['decoder_mean'], vae.loss_layer()
-
-def _nll_constant(loss_layer, dim):
-    return 0.5*dim*math.log(math.pi) if isinstance(loss_layer, MSEVariationalLayer) else 0.0
-
-# %% ../nbs/04_iwae.ipynb #3dce90a3
-class _LogMeanImportanceWeight(keras.layers.Layer):
-    "log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x) for x of shape (b, D) and standard-normal draws ε of shape (b, K, d)."
-    def __init__(self, encoder, decoder_layers, mean_layer, loss_layer, nll_constant, **kwargs):
+# %% ../nbs/04_iwae.ipynb #d2d3f634
+class _ImportanceWeightedBound(keras.layers.Layer):
+    "log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x) under `vae`, for x of shape (b, D) and standard-normal draws ε of shape (b, K, d)."
+    def __init__(self, vae, k, **kwargs):
         super().__init__(**kwargs)
-        self.encoder, self.decoder_layers, self.mean_layer, self.loss_layer = encoder, decoder_layers, mean_layer, loss_layer
-        self.nll_constant = nll_constant
+        self.vae, self.sampling = vae, Sampling(k=k)
+        self.nll_constant = vae.likelihood.nll_constant_per_feature*vae.decoder.outputs[0].shape[-1]
 
     def call(self, x, eps):
-        k, d, dim = ops.shape(eps)[1], ops.shape(eps)[2], ops.shape(x)[-1]
-        mu, log_var = self.encoder(x, training=False)
-        z = mu[:, None] + ops.exp(0.5*log_var)[:, None]*eps
-        log_q = -0.5*ops.sum(ops.square(eps) + log_var[:, None] + math.log(2*math.pi), axis=-1)
-        log_p_z = -0.5*ops.sum(ops.square(z) + math.log(2*math.pi), axis=-1)
-        h = ops.reshape(z, (-1, d))
-        for layer in self.decoder_layers: h = layer(h, training=False) if 'dropout' in layer.name else layer(h)
-        x_rep = ops.reshape(ops.broadcast_to(x[:, None], (ops.shape(x)[0], k, dim)), (-1, dim))
-        nll = ops.reshape(self.loss_layer.reconstruction_nll(x_rep, self.mean_layer(h), h), (-1, k)) + self.nll_constant
-        return ops.logsumexp(-nll + log_p_z - log_q, axis=1) - ops.log(ops.cast(k, 'float32'))
+        z_mean, z_log_var = self.vae.encoder(x, training=False)
+        z = self.sampling([z_mean, z_log_var, eps])
+        nll = self.vae.sample_nll(x, self.vae.decode_samples(z)) + self.nll_constant
+        return importance_weighted_bound(nll, z, z_mean, z_log_var)
 
-def log_likelihood(vae, # a VAE from `make_vae`
+def log_likelihood(vae:VAE, # a VAE, e.g. from `make_vae`
                    x, # data, shape (n, dim_original)
                    k:int=1000, # importance samples per data point (1: a one-sample ELBO estimate)
                    chunk:int=None, # data points per compiled batch (default: about 100,000 samples per batch)
                    seed:int=0, # seed of the samples
                   )->np.ndarray: # one estimate of log p(x) per data point, in nats
     "Importance-weighted estimate of log p(x) under `vae` with `k` samples from its encoder (a lower bound that tightens with k)."
-    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1: raise ValueError(f"k must be an integer >= 1, got {k!r}")
-    encoder, decoder_layers, mean_layer, loss_layer = _vae_parts(vae)
-    x = vae._check(x)
+    k = check_int('k', k, 1)
+    if not isinstance(vae, VAE): raise ValueError(f"log_likelihood needs a VAE (e.g. from make_vae), got {type(vae).__name__}")
+    if vae.likelihood.nll_constant_per_feature is None:
+        raise ValueError(f"{type(vae.likelihood).__name__}.model_nll does not declare its normalising constant, so log p(x) cannot be vouched for: "
+                         "set the class attribute nll_constant_per_feature to c, with -log p(x|z) = model_nll + c per feature")
+    x = vae.check_input(x)
+    if vae.likelihood.binary and not np.isin(x, (0., 1.)).all():
+        warnings.warn(f"{type(vae.likelihood).__name__} is a distribution over 0/1 values and these data hold other values: the result is "
+                      "its log-likelihood on them (the seed's BCE made exact), not the log-density of a model of grey levels", UserWarning, stacklevel=2)
     n, dim = x.shape
-    d = encoder.outputs[0].shape[-1]
-    weights = _LogMeanImportanceWeight(encoder, decoder_layers, mean_layer, loss_layer, _nll_constant(loss_layer, dim))
+    d = vae.encoder.outputs[0].shape[-1]
     x_in, eps_in = keras.Input((dim,)), keras.Input((k, d))
-    model = keras.Model([x_in, eps_in], weights(x_in, eps_in))
+    model = keras.Model([x_in, eps_in], _ImportanceWeightedBound(vae, k)(x_in, eps_in))
     model.compile(jit_compile=True)
     eps = np.random.default_rng(seed).standard_normal((n, k, d), dtype=np.float32)
     return model.predict([x, eps], batch_size=chunk or max(1, 100_000 // k), verbose=0)
 
-# %% ../nbs/04_iwae.ipynb #60e673dd
+# %% ../nbs/04_iwae.ipynb #9d370f26
 def best_of_restarts(build, # build(seed=...) -> (vae, encoder, decoder), e.g. a `functools.partial` of `make_vae`
                      x, # training data
                      n_restarts:int=3, # how many seeds to try
-                     score=None, # score(vae, x) -> number, higher is better; default: minus the final training loss
+                     score=None, # score(vae, x) -> number, higher is better; default: minus the trained model's objective on x (`evaluate`)
                      seeds=None, # the seeds (default 0 .. n_restarts-1)
                      fit=None, # fit(vae, x, **fit_kwargs) -> history; default `vae.fit` (e.g. `fit_compiled` for small problems)
                      **fit_kwargs, # passed to `fit`
