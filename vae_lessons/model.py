@@ -23,7 +23,7 @@ if keras.backend.backend() == 'tensorflow' and os.environ.get('TF_CPP_MIN_LOG_LE
     import logging  # TF's Python-side warnings (e.g. retracing notes when many small models are built) follow the C++ log level
     logging.getLogger('tensorflow').setLevel(logging.ERROR)
 
-# %% ../nbs/03_model.ipynb #32d820b7
+# %% ../nbs/03_model.ipynb #2f5f3abb
 _UNDECLARED = dict(data_support=None, binary=False, nll_constant_per_feature=None, decoder_outputs_logits=False, mean_activation=None)
 
 @keras.saving.register_keras_serializable(package='vae_lessons')
@@ -43,13 +43,23 @@ class VariationalLayer(layers.Layer):
                  decoder_activation='sigmoid', # the decoder's output activation (for logits: the link, which must be 'sigmoid')
                  **kwargs):
         super().__init__(**kwargs)
-        self.kl_weight, self.decoder_activation = check_kl_weight(kl_weight), decoder_activation
+        self._kl_weight, self.decoder_activation = check_kl_weight(kl_weight), decoder_activation
         if self.decoder_outputs_logits and decoder_activation != 'sigmoid':
             raise ValueError(f"{type(self).__name__} is parameterised by logits, λ = sigmoid(logits): decoder_activation must be 'sigmoid', got {decoder_activation!r}")
 
     def model_nll(self, x, x_pred):
         "-log p(x | z) per data point, summed over features; here the Bernoulli's, from the logits `x_pred` (the seed's `dim × BCE`, unclipped)."
         return bernoulli_nll(x, x_pred)
+
+    @property
+    def kl_weight(self)->float:
+        "β. Fixed when the layer is made: it is part of every compiled training step, so it cannot be changed afterwards."
+        return self._kl_weight
+
+    @kl_weight.setter
+    def kl_weight(self, value):
+        raise AttributeError("kl_weight (β) is fixed when the likelihood is made; for another β build a new model (make_vae(..., kl_weight=β)) "
+                             "and copy the weights over with new_vae.set_weights(vae.get_weights())")
 
     def parameter_activation(self):
         "The activation of the decoder's last layer: none when it outputs logits, else `decoder_activation`."
