@@ -6,15 +6,16 @@ __version__ = "0.1.0"
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/06_api.ipynb #7a20b381
+# %% ../nbs/06_api.ipynb #908d4a45
 from .data import load_mnist, s_curve, check_data, check_int, check_number
 from .elbo import negative_elbo, importance_weighted_bound, kl_diag_normal
 from .model import (make_vae, VAE, VariationalLayer, MSEVariationalLayer, HackyVariationalLayer,
                                GaussianVariationalLayer, ContinuousBernoulliVariationalLayer)
 from .iwae import log_likelihood, exact_log_likelihood, best_of_restarts
 from .fastfit import fit_compiled
+from .collapse import predict_active_dimensions, kl_per_dimension
 from .widgets import latent_explorer, likelihood_explorer, noise_explorer, snapshots
 
 __all__ = ['load_mnist', 's_curve', 'check_data', 'check_int', 'check_number', 'negative_elbo', 'importance_weighted_bound', 'kl_diag_normal', 'make_vae', 'VAE',
            'VariationalLayer', 'MSEVariationalLayer', 'HackyVariationalLayer', 'GaussianVariationalLayer', 'ContinuousBernoulliVariationalLayer',
-           'log_likelihood', 'exact_log_likelihood', 'best_of_restarts', 'fit_compiled', 'latent_explorer', 'likelihood_explorer', 'noise_explorer', 'snapshots']
+           'log_likelihood', 'exact_log_likelihood', 'best_of_restarts', 'fit_compiled', 'predict_active_dimensions', 'kl_per_dimension', 'latent_explorer', 'likelihood_explorer', 'noise_explorer', 'snapshots']
