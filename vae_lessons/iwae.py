@@ -65,7 +65,7 @@ def log_likelihood(vae:VAE, # a VAE, e.g. from `make_vae`
     eps = np.random.default_rng(seed).standard_normal((n, k, d), dtype=np.float32)
     return model.predict([x, eps], batch_size=chunk or max(1, 100_000 // k), verbose=0)
 
-# %% ../nbs/04_iwae.ipynb #c5776220
+# %% ../nbs/04_iwae.ipynb #555a38f7
 class _LogJoint(keras.layers.Layer):
     "log p(x | z_g) + log p(z_g) under `vae` for x of shape (b, D) and grid points z of shape (b, G, d)."
     def __init__(self, vae, **kwargs):
@@ -79,7 +79,7 @@ class _LogJoint(keras.layers.Layer):
 def exact_log_likelihood(vae:VAE, # a VAE with a 1-D or 2-D latent space
                          x, # data, shape (n, dim_original)
                          points:int=201, # grid points per latent axis
-                         width:float=8.0, # the grid spans ± width encoder standard deviations around the encoder mean, per axis
+                         width:float=12.0, # the grid spans ± width encoder standard deviations around the encoder mean, per axis
                         )->np.ndarray: # log p(x) per data point, in nats
     "log p(x) by quadrature over z on a grid around the encoder's posterior (1-D or 2-D latent spaces)."
     if not isinstance(vae, VAE): raise ValueError(f"exact_log_likelihood needs a VAE (e.g. from make_vae), got {type(vae).__name__}")
