@@ -8,7 +8,7 @@ config = ConfigParser(delimiters=['='])
 config.read('settings.ini', encoding='utf-8')
 cfg = config['DEFAULT']
 
-expected = ('version description keywords author author_email lib_name user branch license status '
+expected = ('version description keywords author lib_name user branch license status '
             'min_python audience language git_url').split()
 missing = [o for o in expected if o not in cfg]
 if missing: raise ValueError(f"settings.ini lacks {missing}")
@@ -23,13 +23,12 @@ setuptools.setup(
     description=cfg['description'],
     keywords=cfg['keywords'],
     author=cfg['author'],
-    author_email=cfg['author_email'],
     license=licenses.get(cfg['license'].lower(), cfg['license']),
     classifiers=['Development Status :: ' + statuses[int(cfg['status']) - 1],
                  'Intended Audience :: ' + cfg['audience'].title(),
                  'Natural Language :: ' + cfg['language'].title()]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(cfg['min_python']):]],
-    url=cfg['git_url'],
+    url=cfg['git_url'] or None,   # no hosted repository yet
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=shlex.split(cfg.get('requirements', '')),

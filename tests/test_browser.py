@@ -26,6 +26,15 @@ def _missing():
     return missing
 
 
+def require_browser(what:str):
+    "Skip the test when chromium or playwright is missing, saying which; fail instead where VAE_LESSONS_REQUIRE_BROWSER=1 (CI)."
+    missing = _missing()
+    if missing:
+        message = f'{what} needs ' + ' and '.join(missing)
+        if os.environ.get('VAE_LESSONS_REQUIRE_BROWSER') == '1': pytest.fail(message)
+        pytest.skip(message)
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
@@ -34,11 +43,7 @@ def _free_port():
 @pytest.fixture
 def lab(tmp_path):
     "A JupyterLab server on 127.0.0.1 with a random token and private config, serving a copy of the widgets notebook."
-    missing = _missing()
-    if missing:
-        message = 'browser test needs ' + ' and '.join(missing)
-        if os.environ.get('VAE_LESSONS_REQUIRE_BROWSER') == '1': pytest.fail(message)
-        pytest.skip(message)
+    require_browser('browser test')
     work = tmp_path/'work'; work.mkdir()
     # a copy (the server may autosave: never let it touch the committed notebook), without nbdev's build cells,
     # which need the repository's settings.ini

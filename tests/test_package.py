@@ -45,3 +45,17 @@ def test_notebooks_keep_no_widget_state():
     for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
         meta = json.loads(nb.read_text())['metadata']
         assert 'widgets' not in meta, f"{nb.name} stores widget state; re-run it with --ExecutePreprocessor.store_widget_state=False"
+
+
+def test_readme_and_metadata_links_are_real():
+    "Every link in the README points at a file of the repository (no site or repository is hosted); the package metadata names no placeholder host or address."
+    import configparser, re
+    readme = (ROOT/'README.md').read_text()
+    targets = re.findall(r'\]\(([^)\s]+)\)', readme)
+    assert targets, "the README links its notebooks"
+    for target in targets:
+        assert not target.startswith(('http://', 'https://')), f"README links off the repository: {target}"
+        assert (ROOT/target.split('#')[0]).exists(), f"README links a missing file: {target}"
+    cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
+    values = ' '.join(cfg['DEFAULT'].values())
+    assert not re.search(r'\.invalid|example\.(com|org)|vae-lessons\.github\.io|github\.com/vae-lessons', values), values

@@ -35,6 +35,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--flags', default='', help="nbdev_test flags to run, e.g. 'slow'")
     ap.add_argument('--path', default=None, help='one notebook or a glob (default: all)')
+    ap.add_argument('--skip', default=None, help="a regex of notebook file names not to run (nbdev_test's --skip_file_re)")
     ap.add_argument('--notebooks-only', action='store_true', help='skip pytest (e.g. for a second backend: pytest already tests both)')
     args = ap.parse_args()
     start = time.time()
@@ -43,6 +44,7 @@ def main():
     nb_cmd = [str(BIN/'nbdev_test'), '--do_print', '--timing', '--n_workers', '2']
     if args.flags: nb_cmd += ['--flags', args.flags]
     if args.path: nb_cmd += ['--path', args.path]
+    if args.skip: nb_cmd += ['--skip_file_re', f'^[_.]|{args.skip}']   # keep nbdev_test's own default skips
     nb_passed, nb_failed = notebook_counts(*run(nb_cmd))
     py_passed, py_failed = (0, 0) if args.notebooks_only else pytest_counts(*run([str(BIN/'python'), '-m', 'pytest', '-q', 'tests']))
     backend = os.environ.get('KERAS_BACKEND', 'tensorflow')

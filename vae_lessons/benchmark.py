@@ -26,12 +26,15 @@ def matmul_gflops(n:int=2048, # matrix size
 def _timed(f):
     start = time.perf_counter(); f(); return time.perf_counter() - start
 
-def dense_flops_per_example(dims:list)->float: # layer widths along the network, e.g. [784, 256, 2+2, 256, 784]
+def dense_flops_per_example(dims:list, # layer widths along the network, e.g. [784, 256, 2+2, 256, 784]
+                           )->float:
     "Forward + backward FLOPs of a chain of dense layers, per example (3 × 2 × Σ n_in·n_out)."
     return 6.0*sum(a*b for a, b in zip(dims[:-1], dims[1:]))
 
 # %% ../nbs/90_benchmark.ipynb #bd652468
-def mnist_sized(n:int=60_000, seed:int=0): # rows of training data wanted
+def mnist_sized(n:int=60_000, # rows of training data wanted
+                seed:int=0, # seed of `load_mnist`'s split when only the test set is there
+               ):
     "(x_train, x_val, note): MNIST training images (repeated to `n` rows if fewer are available) and held-out images."
     from vae_lessons.data import load_mnist
     with warnings.catch_warnings():

@@ -15,7 +15,11 @@ from pathlib import Path
 import numpy as np
 
 # %% ../nbs/00_data.ipynb #119ae9c1
-def check_int(name:str, v, low:int=None, high:int=None)->int: # the value's name (for the message), the value, bounds (inclusive)
+def check_int(name:str, # the value's name, for the message
+              v, # the value
+              low:int=None, # lowest allowed (inclusive)
+              high:int=None, # highest allowed (inclusive)
+             )->int:
     "`v` as an `int`, or a `ValueError` saying what was expected (a bool is not an integer here)."
     ok = not isinstance(v, bool) and isinstance(v, Integral) and (low is None or v >= low) and (high is None or v <= high)
     if not ok:
@@ -34,7 +38,9 @@ def check_number(name:str, v, low:float=None, high:float=None, low_open:bool=Fal
     return float(v)
 
 # %% ../nbs/00_data.ipynb #c7e945a6
-def check_finite(name:str, a): # an array-like to check
+def check_finite(name:str, # the array's name, for the message
+                 a, # an array-like to check
+                ):
     "Raise `ValueError` naming `name` if `a` holds NaN or inf."
     a = np.asarray(a)
     if not np.all(np.isfinite(a)):
@@ -87,7 +93,8 @@ class MNISTTestSetOnlyWarning(UserWarning):
     "Only the 10,000-image test set was found: training and test sets are a split of it."
 
 # %% ../nbs/00_data.ipynb #e19f84b0
-def check_sha256(fn:Path): # a file named in `MNIST_SHA256`
+def check_sha256(fn:Path, # a file named in `MNIST_SHA256`
+                ):
     "Raise `MNISTChecksumError` naming `fn` unless its sha256 is the published one."
     fn = Path(fn)
     expected = MNIST_SHA256.get(fn.name)
@@ -98,7 +105,8 @@ def check_sha256(fn:Path): # a file named in `MNIST_SHA256`
                                  f"({fn.stat().st_size:,} bytes). Delete it and fetch it again.")
 
 # %% ../nbs/00_data.ipynb #b7b7bdb4
-def read_idx(fn:Path)->np.ndarray: # an IDX file, gzip-compressed (`.gz`) or not
+def read_idx(fn:Path, # an IDX file, gzip-compressed (`.gz`) or not
+            )->np.ndarray:
     "Read an unsigned-byte IDX file (the original MNIST format) into an array of the shape its header states."
     fn = Path(fn)
     check_sha256(fn)
@@ -190,7 +198,8 @@ def load_mnist(path:Path=None, # see `find_mnist`
     return (as_x(x_train), y_train.astype(np.int64)), (as_x(x_test), y_test.astype(np.int64))
 
 # %% ../nbs/00_data.ipynb #94fde96a
-def s_curve_embed(x): # values of the 1-D variable, in [0, 1]
+def s_curve_embed(x, # values of the 1-D variable, in [0, 1]
+                 ):
     "The seed's S-curve: map each `x` in [0, 1] to a point of the plane, shape `(len(x), 2)`."
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1: raise ValueError(f"x must be 1-D, got shape {x.shape}")

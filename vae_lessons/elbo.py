@@ -58,7 +58,8 @@ def kl_diag_normal(z_mean, # μ, shape (..., latent)
     return per_dim if axis is None else ops.sum(per_dim, axis=axis)
 
 # %% ../nbs/02_elbo.ipynb #730a86e3
-def check_kl_weight(kl_weight): # β
+def check_kl_weight(kl_weight, # β
+                   ):
     "Raise `ValueError` unless β is a finite number ≥ 0."
     return check_number('kl_weight (β)', kl_weight, 0)
 

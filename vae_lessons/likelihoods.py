@@ -52,7 +52,8 @@ def bernoulli_nll(x, # data in [0, 1] (exactly 0/1 for a true Bernoulli), shape 
 # %% ../nbs/01_likelihoods.ipynb #0932bc4e
 _CB_SERIES_BELOW = 1e-2  # |logit| below which the Taylor series of log C is used (its error is < 1e-16 there)
 
-def cb_log_normalizer(logits): # logits of λ, any shape
+def cb_log_normalizer(logits, # logits of λ, any shape
+                     ):
     "log C(λ) of the continuous Bernoulli, elementwise; stable at λ = ½ and as λ → 0 or 1."
     if _is_concrete(logits): check_finite('logits', logits)
     l = ops.convert_to_tensor(logits)
@@ -74,7 +75,8 @@ def continuous_bernoulli_nll(x, # data in [0, 1], shape (..., features)
 # %% ../nbs/01_likelihoods.ipynb #9cd74318
 _CB_MEAN_SERIES_BELOW = 1.0  # |logit| below which the mean's Taylor series is used (truncation error < 3e-8 there)
 
-def cb_mean(logits): # logits of λ, any shape
+def cb_mean(logits, # logits of λ, any shape
+           ):
     "Mean of the continuous Bernoulli with parameter λ = sigmoid(logits), elementwise (it is not λ)."
     if _is_concrete(logits): check_finite('logits', logits)
     l = ops.convert_to_tensor(logits)

@@ -100,7 +100,8 @@ class GaussianVariationalLayer(VariationalLayer):
         self.sigma = None if sigma is None else check_number('sigma', sigma, 0, low_open=True)
         self.per_feature, self.init_sigma = bool(per_feature), check_number('init_sigma', init_sigma, 0, low_open=True)
 
-    def build(self, input_shape): # (batch, features) of the data
+    def build(self, input_shape, # (batch, features) of the data
+             ):
         if self.sigma is None:
             shape = (input_shape[-1],) if self.per_feature else ()
             self.log_sigma = self.add_weight(shape=shape, initializer=keras.initializers.Constant(math.log(self.init_sigma)), name='log_sigma')
@@ -133,7 +134,9 @@ def _in_memory(x):
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class CheckedModel(keras.Model):
     "A functional Keras model whose `predict` checks its input first (shape and finiteness, with `check_data`)."
-    def check_input(self, x, name:str=None): # data for the model; name: what to call it in messages
+    def check_input(self, x, # data for the model
+                    name:str=None, # what to call it in messages
+                   ):
         "`x` checked and as float32 if it is an array in memory; anything else (a dataset) unchanged."
         return check_data(x, self.inputs[0].shape[-1], name or self.name) if _in_memory(x) else x
 
@@ -214,7 +217,9 @@ def _one_per_point(likelihood, nll, rank:int):
     return nll
 
 @patch
-def loss_terms(self:VAE, x, outputs): # data and the output of `forward`
+def loss_terms(self:VAE, x, # data
+               outputs, # the output of `forward` on `x`
+              ):
     "Per data point: the reconstruction NLL (averaged over K samples), the KL, and the objective that training minimises."
     kl = kl_diag_normal(outputs['z_mean'], outputs['z_log_var'])
     if self.iwae_k == 1:
