@@ -1,6 +1,6 @@
 """Sphinx configuration of the lessons' web pages (`make docs`). The pages are built by tools/build_site.py
 from the committed, executed notebooks: nothing is executed and nothing is fetched from the network."""
-import os, sys, warnings
+import importlib.metadata, os, shutil, sys, warnings
 from configparser import ConfigParser
 from pathlib import Path
 
@@ -21,8 +21,7 @@ nb_ipywidgets_js = {}                           # no widget state is committed; 
 nb_mime_priority_overrides = [('html', 'application/vnd.jupyter.widget-view+json', None)]   # show each explorer's kernel-free page version
 myst_enable_extensions = ['dollarmath', 'amsmath']
 myst_heading_anchors = 3
-mathjax_path = 'mathjax/tex-svg-full.js'        # copied from the sphinx-mathjax-offline wheel into _static: no CDN at view time
-suppress_warnings = ['misc.highlighting_failure', 'mystnb.unknown_mime_type']
+mathjax_path = 'mathjax/tex-svg-full.js'        # one file (no fonts to fetch), copied from the sphinx-mathjax-offline wheel: no CDN at view time
 
 autodoc_member_order = 'bysource'
 autodoc_default_options = {'members': True, 'undoc-members': True, 'show-inheritance': True}
@@ -31,8 +30,19 @@ autodoc_inherit_docstrings = False    # Keras's own docstrings are not this libr
 
 html_theme = 'sphinx_book_theme'
 html_title = 'vae_lessons'
-html_static_path = []                   # tools/build_site.py passes the staged _static folder
 html_theme_options = {'show_toc_level': 2, 'use_download_button': False, 'use_fullscreen_button': False,
                       'search_bar_text': 'Search the lessons…'}
 html_show_sourcelink = False
 html_copy_source = False                # the notebooks are in the repository; a copy per page would double the site
+
+
+def copy_mathjax(app, error):
+    "Only MathJax's one self-contained file: the wheel's own extension would copy all 18 MB of MathJax."
+    if error is not None or app.builder.format != 'html': return
+    found = [f.locate() for f in importlib.metadata.files('sphinx-mathjax-offline') if str(f).endswith('mathjax/tex-svg-full.js')]
+    if not found: raise RuntimeError("MathJax not found: install sphinx-mathjax-offline (requirements-dev.txt)")
+    target = Path(app.outdir)/'_static'/'mathjax'; target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(found[0], target/'tex-svg-full.js')
+
+def setup(app):
+    app.connect('build-finished', copy_mathjax)

@@ -5,25 +5,41 @@ fetched: MathJax comes from the sphinx-mathjax-offline wheel, and each explorer 
 The notebooks are staged first: nbdev's directive lines (`#| export`, ...) and `#| hide` cells are dropped, as nbdev's
 own pages drop them, the index gets the table of contents, and an API page lists every public name of the library.
 """
-import argparse, importlib, importlib.metadata, json, re, shutil, subprocess, sys
+import argparse, importlib, json, pkgutil, re, shutil, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-READING_ORDER = {   # the site's navigation, in the order a learner reads it
-    'Lessons': ['10_mnist_vae', '11_bce_as_beta', '12_mse_switch', '13_s_curve', '20_widgets'],
-    'Under the hood': ['00_data', '01_likelihoods', '02_elbo', '03_model', '04_iwae', '05_fast_fit', '06_api', '90_benchmark'],
-    'Reference': ['api'],
-}
-MODULES = ['data', 'likelihoods', 'elbo', 'model', 'iwae', 'fastfit', 'collapse', 'scurve', 'mnist', 'widgets', 'benchmark']
+STAGE_MARK = '.vae_lessons_site_stage'   # rmtree only what this tool made
+
+def reading_order()->dict:
+    "{caption: [notebook, ...]}: the index's own tables (each `## heading` and the notebooks it links, in order), then the API page."
+    index = json.loads((ROOT/'nbs'/'index.ipynb').read_text())
+    text = '\n'.join(''.join(c['source']) for c in index['cells'] if c['cell_type'] == 'markdown')
+    order = {}
+    for heading, body in re.findall(r'^## ([^\n]+)\n(.*?)(?=^## |\Z)', text, re.M | re.S):
+        linked = re.findall(r'\]\((\d\d_\w+)\.ipynb\)', body)
+        if linked: order[heading.strip()] = list(dict.fromkeys(linked))
+    return {**order, 'Reference': ['api']}
+
+def public_modules()->list:
+    "Every module of the library with an `__all__`, in the order the notebooks define them."
+    import vae_lessons
+    modules = [importlib.import_module(f'vae_lessons.{m.name}') for m in pkgutil.iter_modules(vae_lessons.__path__) if not m.name.startswith('_')]
+    index = {p.stem: i for i, p in enumerate(sorted((ROOT/'nbs').glob('[0-9]*.ipynb')))}
+    source = lambda m: re.search(r'File to edit: \.\./nbs/(\w+)\.ipynb', Path(m.__file__).read_text())
+    return sorted((m.__name__ for m in modules if getattr(m, '__all__', None)),
+                  key=lambda name: index.get(source(sys.modules[name]).group(1) if source(sys.modules[name]) else '', 99))
 
 def staged_cell(cell):
     "The cell as the page shows it, or None for a hidden one."
     source = ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
+    metadata = dict(cell.get('metadata', {}))
     if cell['cell_type'] == 'code':
-        directives = re.findall(r'^#\|\s*(\S+)', source, re.M)
-        if 'hide' in directives or any(d.startswith('default_exp') for d in directives): return None
+        directives = [d.strip() for d in re.findall(r'^#\|\s*(.+)$', source, re.M)]
+        if {'hide', 'include: false'} & set(directives) or any(d.startswith('default_exp') for d in directives): return None
+        if {'echo: false', 'hide_input'} & set(directives): metadata['tags'] = metadata.get('tags', []) + ['remove-input']
         source = re.sub(r'^#\|.*\n?', '', source, flags=re.M)
-    return {**cell, 'source': source}
+    return {**cell, 'source': source, 'metadata': metadata}
 
 def stage_notebook(src:Path, dest:Path, extra_cells=()):
     nb = json.loads(src.read_text())
@@ -34,36 +50,39 @@ def stage_notebook(src:Path, dest:Path, extra_cells=()):
     nb['metadata']['language_info'] = {'name': 'python'}
     dest.write_text(json.dumps(nb))
 
-def toctree_cell():
-    blocks = [f"```{{toctree}}\n:caption: {caption}\n:maxdepth: 1\n\n" + '\n'.join(names) + "\n```" for caption, names in READING_ORDER.items()]
+def toctree_cell(order:dict):
+    blocks = [f"```{{toctree}}\n:caption: {caption}\n:maxdepth: 1\n\n" + '\n'.join(names) + "\n```" for caption, names in order.items()]
     return {'cell_type': 'markdown', 'metadata': {}, 'source': '\n\n'.join(blocks)}
 
 def api_page()->str:
     import vae_lessons
-    sections = [f"## `vae_lessons.{m}`\n\n```{{eval-rst}}\n.. automodule:: vae_lessons.{m}\n```\n" for m in MODULES]
+    sections = [f"## `{m}`\n\n```{{eval-rst}}\n.. automodule:: {m}\n```\n" for m in public_modules()]
     return ("# API reference\n\nEvery public name of the library, module by module, from its docstrings and the comments beside each "
-            "argument; `from vae_lessons import ...` gives the most used ones (see the `06_api` notebook). "
+            "argument; `from vae_lessons import ...` gives the most used ones (see [the public API](06_api.ipynb)). "
             f"Version {vae_lessons.__version__}.\n\n" + '\n'.join(sections))
 
-def mathjax_file()->Path:
-    files = importlib.metadata.files('sphinx-mathjax-offline')
-    found = [f.locate() for f in files if str(f).endswith('mathjax/tex-svg-full.js')]
-    if not found: sys.exit("MathJax not found: install sphinx-mathjax-offline (requirements-dev.txt)")
-    return Path(found[0])
+def clear(folder:Path, mark:str=None):
+    "Empty `folder` for a new build, refusing one this tool did not make (a typo in --out must not delete the notebooks)."
+    if folder.exists() and any(folder.iterdir()):
+        made_here = (folder/mark).exists() if mark else (folder/'objects.inv').exists()
+        if not made_here: sys.exit(f"{folder} is not empty and is not a site this tool built: choose another --out")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if mark: (folder/mark).touch()
 
 def build(out:Path, stage:Path)->Path:
-    listed = [n for names in READING_ORDER.values() for n in names if n != 'api']
+    order = reading_order()
+    listed = [n for names in order.values() for n in names if n != 'api']
     present = sorted(p.stem for p in (ROOT/'nbs').glob('[0-9]*.ipynb'))
     if sorted(listed) != present:
-        sys.exit(f"READING_ORDER in tools/build_site.py must list every numbered notebook once: "
-                 f"missing {sorted(set(present) - set(listed))}, unknown {sorted(set(listed) - set(present))}")
-    shutil.rmtree(stage, ignore_errors=True); (stage/'_static'/'mathjax').mkdir(parents=True)
+        sys.exit(f"the tables of nbs/index.ipynb must link every numbered notebook once: "
+                 f"missing {sorted(set(present) - set(listed))}, unknown or twice {sorted(set(listed) ^ set(present) | {n for n in listed if listed.count(n) > 1})}")
+    clear(stage, STAGE_MARK)
     for name in listed: stage_notebook(ROOT/'nbs'/f'{name}.ipynb', stage/f'{name}.ipynb')
-    stage_notebook(ROOT/'nbs'/'index.ipynb', stage/'index.ipynb', [toctree_cell()])
+    stage_notebook(ROOT/'nbs'/'index.ipynb', stage/'index.ipynb', [toctree_cell(order)])
     (stage/'api.md').write_text(api_page())
-    shutil.copy(mathjax_file(), stage/'_static'/'mathjax'/'tex-svg-full.js')
-    shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-W', '--keep-going', '-c', str(ROOT/'docs'), '-D', f"html_static_path={stage/'_static'}",
+    clear(out)
+    subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-W', '--keep-going', '-c', str(ROOT/'docs'),
                     str(stage), str(out)], check=True)
     for source_map in out.rglob('*.map'): source_map.unlink()   # the theme's debugging aids: never requested by a reader's browser
     return out

@@ -35,6 +35,7 @@ def main():
     ap.add_argument('--timeout', type=int, default=3600, help='seconds per cell')
     args = ap.parse_args()
     os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2'); os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
+    os.environ['VAE_LESSONS_PAGE_VERSIONS'] = '1'   # each explorer stores its kernel-free page version for the web pages
     if os.environ.get('VAE_LESSONS_MNIST'):
         os.environ['VAE_LESSONS_MNIST'] = str(Path(os.environ['VAE_LESSONS_MNIST']).resolve())
     for path in args.notebooks:
