@@ -12,12 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGE_MARK = '.vae_lessons_site_stage'   # rmtree only what this tool made
 
 def reading_order()->dict:
-    "{caption: [notebook, ...]}: the index's own tables (each `## heading` and the notebooks it links, in order), then the API page."
+    "{caption: [notebook, ...]}: the index's own tables (each `## heading` and the notebooks its table rows start with, in order), then the API page."
     index = json.loads((ROOT/'nbs'/'index.ipynb').read_text())
     text = '\n'.join(''.join(c['source']) for c in index['cells'] if c['cell_type'] == 'markdown')
     order = {}
     for heading, body in re.findall(r'^## ([^\n]+)\n(.*?)(?=^## |\Z)', text, re.M | re.S):
-        linked = re.findall(r'\]\((\d\d_\w+)\.ipynb\)', body)
+        linked = re.findall(r'^\| \[\w+\]\((\d\d_\w+)\.ipynb\)', body, re.M)   # links in prose (e.g. the answer) are not the reading order
         if linked: order[heading.strip()] = list(dict.fromkeys(linked))
     return {**order, 'Reference': ['api']}
 

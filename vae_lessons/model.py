@@ -88,33 +88,42 @@ class HackyVariationalLayer(MSEVariationalLayer):
 # %% ../nbs/03_model.ipynb #f1797c42
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class GaussianVariationalLayer(VariationalLayer):
-    "Gaussian likelihood N(x | x_pred, σ²) with σ fixed (`sigma=`) or learned (`sigma=None`)."
+    "Gaussian likelihood N(x | x_pred, σ²) with σ fixed (`sigma=`) or learned (`sigma=None`), optionally kept above a floor."
     data_support, nll_constant_per_feature, decoder_outputs_logits, mean_activation = None, 0.0, False, None
 
     def __init__(self,
                  sigma:float=None, # fixed standard deviation; None: learn log σ
                  per_feature:bool=True, # learned σ: one per feature (True) or one shared by all (False)
                  init_sigma:float=1.0, # learned σ: its starting value
+                 min_sigma:float=0.0, # learned σ: its floor, σ² = min_sigma² + exp(2 log_sigma) (0: none)
                  kl_weight:float=1.0, decoder_activation=None, **kwargs):
         super().__init__(kl_weight=kl_weight, decoder_activation=decoder_activation, **kwargs)
         self.sigma = None if sigma is None else check_number('sigma', sigma, 0, low_open=True)
         self.per_feature, self.init_sigma = bool(per_feature), check_number('init_sigma', init_sigma, 0, low_open=True)
+        self.min_sigma = check_number('min_sigma', min_sigma, 0)
+        if self.min_sigma and self.sigma is not None: raise ValueError(f"min_sigma is a floor for a learned σ; this σ is fixed at {self.sigma}")
+        if self.min_sigma >= self.init_sigma: raise ValueError(f"init_sigma must be above min_sigma = {self.min_sigma}, got {self.init_sigma}")
 
     def build(self, input_shape, # (batch, features) of the data
              ):
         if self.sigma is None:
             shape = (input_shape[-1],) if self.per_feature else ()
-            self.log_sigma = self.add_weight(shape=shape, initializer=keras.initializers.Constant(math.log(self.init_sigma)), name='log_sigma')
+            start = 0.5*math.log(self.init_sigma**2 - self.min_sigma**2)   # so that σ starts at init_sigma
+            self.log_sigma = self.add_weight(shape=shape, initializer=keras.initializers.Constant(start), name='log_sigma')
 
-    def model_nll(self, x, x_pred):
-        return gaussian_nll(x, x_pred, math.log(self.sigma) if self.sigma is not None else self.log_sigma)
+    def log_observation_sigma(self):
+        "log σ: the fixed value, or from the learned weight (with the floor, ½ log(min_sigma² + exp(2 log_sigma)))."
+        if self.sigma is not None: return math.log(self.sigma)
+        return 0.5*ops.log(self.min_sigma**2 + ops.exp(2*self.log_sigma)) if self.min_sigma else self.log_sigma
+
+    def model_nll(self, x, x_pred): return gaussian_nll(x, x_pred, self.log_observation_sigma())
 
     def observation_sigma(self)->np.ndarray:
         "The current σ (learned or fixed) as a numpy array."
-        return np.exp(ops.convert_to_numpy(self.log_sigma)) if self.sigma is None else np.array(self.sigma)
+        return np.exp(ops.convert_to_numpy(self.log_observation_sigma())) if self.sigma is None else np.array(self.sigma)
 
     def get_config(self):
-        return {**super().get_config(), 'sigma': self.sigma, 'per_feature': self.per_feature, 'init_sigma': self.init_sigma}
+        return {**super().get_config(), 'sigma': self.sigma, 'per_feature': self.per_feature, 'init_sigma': self.init_sigma, 'min_sigma': self.min_sigma}
 
 # %% ../nbs/03_model.ipynb #d725e955
 keras.saving.register_keras_serializable(package='vae_lessons', name='cb_mean')(cb_mean)
