@@ -36,8 +36,8 @@ test: export
 	$(BIN)/python tools/run_tests.py
 
 # every notebook's fast cells again, on Keras's JAX backend (the pytest suite already covers both backends).
-# JAX_SKIP: notebooks not yet passing there — the S-curve fix lesson asserts that its recipe recovers data seed 0, which holds on TensorFlow's random stream only
-JAX_SKIP ?= 14_s_curve_fix
+# JAX_SKIP: notebooks to leave out there (none: every lesson's asserts hold on both backends)
+JAX_SKIP ?=
 test-jax: export
 	KERAS_BACKEND=jax $(BIN)/python tools/run_tests.py --notebooks-only $(if $(JAX_SKIP),--skip '$(JAX_SKIP)')
 

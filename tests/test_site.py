@@ -2,7 +2,7 @@
 local server serves it on 127.0.0.1, and Debian's chromium (driven by playwright, every request that is not to that
 server aborted) opens the index and visits every page the navigation links to. On each page: no failed request, no
 broken link or image, the math typeset (no raw `$$` or `\\frac` left in the text); the API reference lists `make_vae`;
-and on the widgets page moving a static slider with the keyboard changes the picture. Screenshots go to build/site_browser/.
+exercises' solutions are folded until clicked; and on the widgets page moving a static slider with the keyboard changes the picture. Screenshots go to build/site_browser/.
 
 Skipped without chromium or playwright (see test_browser.py), unless VAE_LESSONS_REQUIRE_BROWSER=1 (CI), where it fails.
 VAE_LESSONS_SITE=build/site tests an already built site instead of building one.
@@ -95,6 +95,14 @@ def test_site_in_a_real_browser(site):
         page.goto(base + 'api.html')
         assert page.locator('[id="vae_lessons.model.make_vae"]').count() == 1
         assert page.locator('[id="vae_lessons.widgets.static_explorer"]').count() == 1
+        # an exercise's solution is folded until the learner opens it
+        page.goto(base + '13_s_curve.html')
+        folded = page.locator('.tag_hide-input details:not([open])')
+        assert folded.count() >= 3, f"13_s_curve should fold its three solutions, found {folded.count()}"
+        solution = page.locator('.tag_hide-input pre').first
+        assert not solution.is_visible()
+        folded.first.locator('summary').click()
+        assert solution.is_visible() and 'a solution' in solution.text_content()
         # a static slider on the widgets page: the keyboard moves it, and the picture changes
         page.goto(base + '20_widgets.html')
         explorer = page.locator('.vae-static-explorer').first

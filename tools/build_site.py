@@ -3,7 +3,8 @@ myst-nb (Quarto, which nbdev's own `nbdev_docs` needs, cannot be installed offli
 fetched: MathJax comes from the sphinx-mathjax-offline wheel, and each explorer shows its kernel-free page version.
 
 The notebooks are staged first: nbdev's directive lines (`#| export`, ...) and `#| hide` cells are dropped, as nbdev's
-own pages drop them, the index gets the table of contents, and an API page lists every public name of the library.
+own pages drop them, exercises' solutions (code cells that start `# a solution`) are folded, the index gets the table of
+contents, and an API page lists every public name of the library.
 """
 import argparse, importlib, json, pkgutil, re, shutil, subprocess, sys
 from pathlib import Path
@@ -38,6 +39,7 @@ def staged_cell(cell):
         directives = [d.strip() for d in re.findall(r'^#\|\s*(.+)$', source, re.M)]
         if {'hide', 'include: false'} & set(directives) or any(d.startswith('default_exp') for d in directives): return None
         if {'echo: false', 'hide_input'} & set(directives): metadata['tags'] = metadata.get('tags', []) + ['remove-input']
+        if source.startswith('# a solution'): metadata['tags'] = metadata.get('tags', []) + ['hide-input']   # an exercise's solution: folded until asked for
         source = re.sub(r'^#\|.*\n?', '', source, flags=re.M)
     return {**cell, 'source': source, 'metadata': metadata}
 

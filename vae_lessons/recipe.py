@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['FAILURE_MODES', 'recipe_build', 'recover_s_curve', 'classify_run', 'study_one_seed', 'study']
 
-# %% ../nbs/14_s_curve_fix.ipynb #8457f07a
+# %% ../nbs/14_s_curve_fix.ipynb #0ed50fb7
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -18,17 +18,18 @@ from .iwae import best_of_restarts
 from .fastfit import fit_compiled
 from .scurve import manifold_scores
 
-# %% ../nbs/14_s_curve_fix.ipynb #3b0a9357
+# %% ../nbs/14_s_curve_fix.ipynb #de596742
 def recipe_build(data_seed:int, # the seed of the data (each restart's seed is 1000·data_seed + restart)
                  restart:int, # restart number: even ones start from σ = 1, odd ones from σ = 0.2
                  activation:str='tanh', # hidden-layer activation
                  iwae_k:int=5, # importance samples in the training objective (1: the ELBO)
                  sigma:float=None, # a fixed σ instead of a learned one (None: learned, per feature)
                  min_sigma:float=0.01, # the learned σ's floor, which keeps the objective bounded on noise-free data
+                 per_feature:bool=True, # a learned σ for each coordinate (True) or one shared by both (False)
                 ): # (vae, encoder, decoder)
     "One restart of the S-curve recipe: 2×20 hidden units, 1-D latent, linear output, learned per-feature σ ≥ `min_sigma`, IWAE K = 5, Adam 1e-3."
     restart = check_int('restart', restart, 0)
-    noise = dict(sigma=sigma) if sigma is not None else dict(init_sigma=(1.0, 0.2)[restart % 2], min_sigma=min_sigma)
+    noise = dict(sigma=sigma) if sigma is not None else dict(init_sigma=(1.0, 0.2)[restart % 2], min_sigma=min_sigma, per_feature=per_feature)
     return make_vae(2, n_layers=2, dim_latent=1, dim_intermediate=20, activation=activation, cls_vae=GaussianVariationalLayer,
                     decoder_activation=None, dropout=None, seed=1000*check_int('data_seed', data_seed, 0) + restart, iwae_k=iwae_k,
                     optimizer=keras.optimizers.Adam(1e-3), **noise)
@@ -48,7 +49,7 @@ def recover_s_curve(X, # the data, shape (n, 2)
     runs = [dict(r, restart=r['seed'], vae=models[r['seed']][0], encoder=models[r['seed']][1], decoder=models[r['seed']][2]) for r in runs]
     return next(r for r in runs if r['vae'] is best[0]), runs
 
-# %% ../nbs/14_s_curve_fix.ipynb #6d6e8ca8
+# %% ../nbs/14_s_curve_fix.ipynb #01a7b8ec
 FAILURE_MODES = ('recovered', 'collapse', 'one-feature', 'torn', 'partial')
 
 def classify_run(scores:dict, # from `manifold_scores`
@@ -60,7 +61,7 @@ def classify_run(scores:dict, # from `manifold_scores`
     if min(per_feature) < 0.2 and max(per_feature) > 0.6: return 'one-feature'
     return 'torn' if scores['rho'] < 0.95 else 'partial'
 
-# %% ../nbs/14_s_curve_fix.ipynb #4d7b4fc2
+# %% ../nbs/14_s_curve_fix.ipynb #f2d55a41
 def study_one_seed(job:tuple, # (data_seed, noise, n, restarts, arm)
                    )->dict: # seed, noise, chosen, mode, modes, losses, sigma, seconds, histories
     "The recipe (or an arm of it) on one S-curve: every restart scored and named after the choice is made."
