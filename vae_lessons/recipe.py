@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['FAILURE_MODES', 'recipe_build', 'recover_s_curve', 'classify_run', 'study_one_seed', 'study']
 
-# %% ../nbs/14_s_curve_fix.ipynb #0ed50fb7
+# %% ../nbs/14_s_curve_fix.ipynb #a31c2f7f
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
@@ -18,7 +18,7 @@ from .iwae import best_of_restarts
 from .fastfit import fit_compiled
 from .scurve import manifold_scores
 
-# %% ../nbs/14_s_curve_fix.ipynb #de596742
+# %% ../nbs/14_s_curve_fix.ipynb #366d48fd
 def recipe_build(data_seed:int, # the seed of the data (each restart's seed is 1000·data_seed + restart)
                  restart:int, # restart number: even ones start from σ = 1, odd ones from σ = 0.2
                  activation:str='tanh', # hidden-layer activation
@@ -49,7 +49,7 @@ def recover_s_curve(X, # the data, shape (n, 2)
     runs = [dict(r, restart=r['seed'], vae=models[r['seed']][0], encoder=models[r['seed']][1], decoder=models[r['seed']][2]) for r in runs]
     return next(r for r in runs if r['vae'] is best[0]), runs
 
-# %% ../nbs/14_s_curve_fix.ipynb #01a7b8ec
+# %% ../nbs/14_s_curve_fix.ipynb #942ae6ee
 FAILURE_MODES = ('recovered', 'collapse', 'one-feature', 'torn', 'partial')
 
 def classify_run(scores:dict, # from `manifold_scores`
@@ -61,7 +61,7 @@ def classify_run(scores:dict, # from `manifold_scores`
     if min(per_feature) < 0.2 and max(per_feature) > 0.6: return 'one-feature'
     return 'torn' if scores['rho'] < 0.95 else 'partial'
 
-# %% ../nbs/14_s_curve_fix.ipynb #f2d55a41
+# %% ../nbs/14_s_curve_fix.ipynb #775ced45
 def study_one_seed(job:tuple, # (data_seed, noise, n, restarts, arm)
                    )->dict: # seed, noise, chosen, mode, modes, losses, sigma, seconds, histories
     "The recipe (or an arm of it) on one S-curve: every restart scored and named after the choice is made."
