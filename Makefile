@@ -52,11 +52,12 @@ readme: $(STAMP)
 	$(BIN)/python tools/make_readme.py
 
 sync: export readme
+	$(BIN)/python tools/fold_solutions.py
 	$(BIN)/nbdev_clean
 
 clean-venv:
 	rm -rf $(VENV)
 
-# Execute notebooks in place for committing (NB="nbs/X.ipynb ..."; KEEP_SLOW=1 skips #| slow cells and keeps their outputs)
+# Execute notebooks in place for committing (NB="nbs/lessons/X.ipynb ..."; KEEP_SLOW=1 skips #| slow cells and keeps their outputs)
 run: export
 	$(BIN)/python tools/run_notebook.py $(if $(KEEP_SLOW),--keep-slow) $(NB)

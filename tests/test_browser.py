@@ -1,4 +1,4 @@
-"""The widgets in a real browser: JupyterLab serves a copy of nbs/20_widgets.ipynb, Debian's chromium (driven by
+"""The widgets in a real browser: JupyterLab serves a copy of nbs/under_the_hood/11_widgets.ipynb, Debian's chromium (driven by
 playwright) runs all its cells through the Run menu, moves the first slider with the keyboard, and checks that the
 slider's readout, the kernel's readout and the drawn digit change. Screenshots go to build/browser/.
 
@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get('VAE_LESSONS_CHROMIUM') or '/usr/bin/chromium')   # Debian's chromium by default
-NOTEBOOK = ROOT/'nbs'/'20_widgets.ipynb'
+NOTEBOOK = ROOT/'nbs'/'under_the_hood'/'11_widgets.ipynb'
 BUILD = ROOT/'build'/'browser'
 # the flags this machine's chromium needs as root, without a display, with no network beyond localhost
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

@@ -1,5 +1,5 @@
 "Checks of the package as a whole; the lessons' own tests are the notebook cells (run by nbdev_test)."
-import configparser, importlib, re
+import configparser, importlib, re, sys
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ def test_requirements_are_loose_and_platform_aware():
 def test_notebooks_keep_no_widget_state():
     "Committed notebooks are read on the web: widget state blobs would only bloat them (nbconvert with store_widget_state=False)."
     import json
-    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+    for nb in sorted((ROOT/'nbs').rglob('*.ipynb')):
         meta = json.loads(nb.read_text())['metadata']
         assert 'widgets' not in meta, f"{nb.name} stores widget state; re-run it with --ExecutePreprocessor.store_widget_state=False"
 
@@ -59,3 +59,15 @@ def test_readme_and_metadata_links_are_real():
     cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
     values = ' '.join(cfg['DEFAULT'].values())
     assert not re.search(r'\.invalid|example\.(com|org)|vae-lessons\.github\.io|github\.com/vae-lessons', values), values
+
+def test_solutions_are_folded_in_jupyterlab():
+    "An exercise's solution opens collapsed in JupyterLab (and on the pages): the learner tries first, then clicks (tools/fold_solutions.py)."
+    import json
+    sys.path.insert(0, str(ROOT/'tools'))
+    from fold_solutions import is_solution, unfolded
+    solutions = 0
+    for nb_path in sorted((ROOT/'nbs'/'lessons').glob('*.ipynb')):
+        nb = json.loads(nb_path.read_text())
+        solutions += sum(map(is_solution, nb['cells']))
+        assert not unfolded(nb), f"{nb_path.name}: solution cells {unfolded(nb)} are not folded; run `make sync`"
+    assert solutions >= 15, f"the five lessons have three exercises each, found {solutions} solutions"

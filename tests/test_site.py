@@ -90,13 +90,13 @@ def test_site_in_a_real_browser(site):
                 elif not href.startswith(('https://', 'http://', 'mailto:')): failures.append(f'{name}: odd link {href}')
             visited.append(name)
             page.screenshot(path=str(SHOTS/(name.replace('/', '_').replace('.html', '') + '.png')))
-        assert typeset['02_elbo.html'] > 20 and typeset['01_likelihoods.html'] > 20, f"MathJax typeset too little: {typeset}"
+        assert typeset['under_the_hood/02_elbo.html'] > 20 and typeset['under_the_hood/01_likelihoods.html'] > 20, f"MathJax typeset too little: {typeset}"
         # the API reference lists every exported name, make_vae among them
         page.goto(base + 'api.html')
         assert page.locator('[id="vae_lessons.model.make_vae"]').count() == 1
         assert page.locator('[id="vae_lessons.widgets.static_explorer"]').count() == 1
         # an exercise's solution is folded until the learner opens it
-        page.goto(base + '13_s_curve.html')
+        page.goto(base + 'lessons/13_s_curve.html')
         folded = page.locator('.tag_hide-input details:not([open])')
         assert folded.count() >= 3, f"13_s_curve should fold its three solutions, found {folded.count()}"
         solution = page.locator('.tag_hide-input pre').first
@@ -104,7 +104,7 @@ def test_site_in_a_real_browser(site):
         folded.first.locator('summary').click()
         assert solution.is_visible() and 'a solution' in solution.text_content()
         # a static slider on the widgets page: the keyboard moves it, and the picture changes
-        page.goto(base + '20_widgets.html')
+        page.goto(base + 'under_the_hood/11_widgets.html')
         explorer = page.locator('.vae-static-explorer').first
         explorer.scroll_into_view_if_needed()
         slider, overlay = explorer.locator('input[type=range]').first, explorer.locator('img.vae-overlay').first
@@ -116,7 +116,7 @@ def test_site_in_a_real_browser(site):
         assert after_value != before_value and overlay.get_attribute('src') != before_src, "moving the static slider should redraw"
         explorer.screenshot(path=str(SHOTS/'static_slider_after.png'))
         browser.close()
-    assert explorers >= 6, f"the pages should carry the explorers of 10, 11, 13 and 20, found {explorers}"
+    assert explorers >= 6, f"the pages should carry the explorers of lessons 10, 11, 13 and of 11_widgets, found {explorers}"
     for href in links:   # every link to the site itself points at a file that exists, and at an anchor on it
         url = urlparse(href); path = url.path.lstrip('/') or 'index.html'
         if not (folder/path).is_file(): failures.append(f'broken link {href}')
@@ -124,6 +124,6 @@ def test_site_in_a_real_browser(site):
     assert not outside, f"requests left the site: {sorted(set(outside))[:5]}"
     assert not failures, '\n'.join(sorted(set(failures))[:20])
     size = sum(f.stat().st_size for f in folder.rglob('*') if f.is_file())
-    largest = max((f for f in folder.glob('*.html')), key=lambda f: f.stat().st_size)
+    largest = max((f for f in folder.rglob('*.html')), key=lambda f: f.stat().st_size)
     print(f"visited {len(visited)} pages; site {size/1e6:.1f} MB; largest page {largest.name} {largest.stat().st_size/1e6:.2f} MB")
     assert size < 20e6 and largest.stat().st_size < 2e6

@@ -18,7 +18,7 @@ def reading_order()->dict:
     text = '\n'.join(''.join(c['source']) for c in index['cells'] if c['cell_type'] == 'markdown')
     order = {}
     for heading, body in re.findall(r'^## ([^\n]+)\n(.*?)(?=^## |\Z)', text, re.M | re.S):
-        linked = re.findall(r'^\| \[\w+\]\((\d\d_\w+)\.ipynb\)', body, re.M)   # links in prose (e.g. the answer) are not the reading order
+        linked = re.findall(r'^\| \[\w+\]\(((?:lessons|under_the_hood)/\d\d_\w+)\.ipynb\)', body, re.M)   # links in prose (e.g. the answer) are not the reading order
         if linked: order[heading.strip()] = list(dict.fromkeys(linked))
     return {**order, 'Reference': ['api']}
 
@@ -26,10 +26,18 @@ def public_modules()->list:
     "Every module of the library with an `__all__`, in the order the notebooks define them."
     import vae_lessons
     modules = [importlib.import_module(f'vae_lessons.{m.name}') for m in pkgutil.iter_modules(vae_lessons.__path__) if not m.name.startswith('_')]
-    index = {p.stem: i for i, p in enumerate(sorted((ROOT/'nbs').glob('[0-9]*.ipynb')))}
-    source = lambda m: re.search(r'File to edit: \.\./nbs/(\w+)\.ipynb', Path(m.__file__).read_text())
+    index = {p.stem: i for i, p in enumerate(sorted((ROOT/'nbs'/'under_the_hood').glob('[0-9]*.ipynb')))}
+    source = lambda m: re.search(r'File to edit: \.\./nbs/under_the_hood/(\w+)\.ipynb', Path(m.__file__).read_text())
     return sorted((m.__name__ for m in modules if getattr(m, '__all__', None)),
                   key=lambda name: index.get(source(sys.modules[name]).group(1) if source(sys.modules[name]) else '', 99))
+
+def plain_show_doc(output):
+    "nbdev's show_doc markdown without its rule (`---`, which docutils refuses inside an output) and its source link (no hosted repository)."
+    markdown = output.get('data', {}).get('text/markdown')
+    if markdown is None: return output
+    text = ''.join(markdown) if isinstance(markdown, list) else markdown
+    text = re.sub(r'^---\s*\n|^\[source\]\([^)]*\)\{[^}]*\}\s*\n', '', text, flags=re.M)
+    return {**output, 'data': {**output['data'], 'text/markdown': text}}
 
 def staged_cell(cell):
     "The cell as the page shows it, or None for a hidden one."
@@ -41,6 +49,7 @@ def staged_cell(cell):
         if {'echo: false', 'hide_input'} & set(directives): metadata['tags'] = metadata.get('tags', []) + ['remove-input']
         if source.startswith('# a solution'): metadata['tags'] = metadata.get('tags', []) + ['hide-input']   # an exercise's solution: folded until asked for
         source = re.sub(r'^#\|.*\n?', '', source, flags=re.M)
+        if source.startswith('show_doc('): cell = {**cell, 'outputs': [plain_show_doc(o) for o in cell.get('outputs', [])]}
     return {**cell, 'source': source, 'metadata': metadata}
 
 def stage_notebook(src:Path, dest:Path, extra_cells=()):
@@ -60,7 +69,7 @@ def api_page()->str:
     import vae_lessons
     sections = [f"## `{m}`\n\n```{{eval-rst}}\n.. automodule:: {m}\n```\n" for m in public_modules()]
     return ("# API reference\n\nEvery public name of the library, module by module, from its docstrings and the comments beside each "
-            "argument; `from vae_lessons import ...` gives the most used ones (see [the public API](06_api.ipynb)). "
+            "argument; `from vae_lessons import ...` gives the most used ones (see [the public API](under_the_hood/06_api.ipynb)). "
             f"Version {vae_lessons.__version__}.\n\n" + '\n'.join(sections))
 
 def clear(folder:Path, mark:str=None):
@@ -75,16 +84,20 @@ def clear(folder:Path, mark:str=None):
 def build(out:Path, stage:Path)->Path:
     order = reading_order()
     listed = [n for names in order.values() for n in names if n != 'api']
-    present = sorted(p.stem for p in (ROOT/'nbs').glob('[0-9]*.ipynb'))
+    present = sorted(str(p.relative_to(ROOT/'nbs').with_suffix('')) for p in (ROOT/'nbs').glob('*/[0-9]*.ipynb'))
     if sorted(listed) != present:
         sys.exit(f"the tables of nbs/index.ipynb must link every numbered notebook once: "
                  f"missing {sorted(set(present) - set(listed))}, unknown or twice {sorted(set(listed) ^ set(present) | {n for n in listed if listed.count(n) > 1})}")
     clear(stage, STAGE_MARK)
-    for name in listed: stage_notebook(ROOT/'nbs'/f'{name}.ipynb', stage/f'{name}.ipynb')
+    for name in listed:
+        (stage/name).parent.mkdir(parents=True, exist_ok=True)
+        stage_notebook(ROOT/'nbs'/f'{name}.ipynb', stage/f'{name}.ipynb')
     stage_notebook(ROOT/'nbs'/'index.ipynb', stage/'index.ipynb', [toctree_cell(order)])
+    shutil.copytree(ROOT/'nbs'/'images', stage/'images')   # the index's figure (see tools/make_readme.py)
     (stage/'api.md').write_text(api_page())
     clear(out)
     subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-W', '--keep-going', '-c', str(ROOT/'docs'),
+                    '-d', str(stage/'.doctrees'),   # Sphinx's cache beside the staged notebooks, not in the site
                     str(stage), str(out)], check=True)
     for source_map in out.rglob('*.map'): source_map.unlink()   # the theme's debugging aids: never requested by a reader's browser
     return out

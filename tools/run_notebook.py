@@ -1,10 +1,10 @@
 """Execute lesson notebooks in place, for committing them with their outputs (then `make sync` cleans them).
 
-    python tools/run_notebook.py nbs/13_s_curve.ipynb            # every cell, `#| slow` ones included
-    python tools/run_notebook.py --keep-slow nbs/10_mnist_vae.ipynb
+    python tools/run_notebook.py nbs/lessons/13_s_curve.ipynb    # every cell, `#| slow` ones included
+    python tools/run_notebook.py --keep-slow nbs/lessons/10_mnist_vae.ipynb
         # skip `#| slow` cells and keep their committed outputs: for editing a lesson's fast path without
         # re-running its long study (only valid when no later cell uses what a slow cell computes)
-    python tools/run_notebook.py --only 3f2a9c1e,77b0d2aa nbs/11_bce_as_beta.ipynb
+    python tools/run_notebook.py --only 3f2a9c1e,77b0d2aa nbs/lessons/11_bce_as_beta.ipynb
         # run just these (self-contained) cells, keeping every other cell's committed output
 
 Runs with the notebook's folder as working directory, like nbdev_test, and never stores widget state
