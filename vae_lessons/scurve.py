@@ -46,11 +46,12 @@ def manifold_scores(vae, decoder, # a VAE and its decoder from `make_vae`
     mean, log_var = posterior_params(vae, X)
     kl_per_dim = ops.convert_to_numpy(kl_diag_normal(mean, log_var, axis=None)).mean(0)
     spread = mean.std(0)
-    rho = max((abs(spearmanr(mean[:, d], t)[0]) if spread[d] > 0 else 0.0) for d in range(mean.shape[1]))
+    # an exactly constant code has no ranks (and float32 std of a constant need not be 0, so test the range)
+    rhos = [abs(spearmanr(mean[:, d], t)[0]) if np.ptp(mean[:, d]) > 0 else 0.0 for d in range(mean.shape[1])]
     reconstruction = ops.convert_to_numpy(decoder(mean, training=False))
     fvu = fraction_of_variance_unexplained(curve, reconstruction)
     fvu_per_feature = [fraction_of_variance_unexplained(curve[:, j], reconstruction[:, j]) for j in range(X.shape[1])]
-    rho = 0.0 if np.isnan(rho) else float(rho)
+    rho = 0.0 if np.all(np.isnan(rhos)) else float(np.nanmax(rhos))   # the best dimension, whatever its place
     return dict(spread=float(spread.max()), rho=rho, kl_per_dim=kl_per_dim, fvu=fvu, fvu_per_feature=fvu_per_feature,
                 recovered=bool(fvu < 0.05 and rho >= 0.95))
 
@@ -74,7 +75,7 @@ def plot_run(vae, encoder, decoder, # from `make_vae`
     axs[1].figure.colorbar(shown, ax=axs[1], fraction=0.05, pad=0.03).ax.tick_params(labelsize=8)   # the code's value, in the panel's own range
     z = np.zeros((200, mean.shape[1]), dtype='float32'); z[:, d] = norm.ppf(np.linspace(0.01, 0.99, 200))
     curve = ops.convert_to_numpy(decoder(z, training=False))
-    axs[2].plot(*X.T, '.', color='0.8', ms=2); axs[2].plot(*curve.T, 'C3-', lw=1.5)
+    axs[2].plot(*X.T, '.', color='0.8', ms=2); axs[2].plot(*curve.T, 'C3-', lw=1.5, marker='.', ms=4, markevery=20)   # the markers show a mesh that has shrunk to a point
     reconstruction = ops.convert_to_numpy(decoder(mean, training=False))
     axs[3].plot(*X.T, '.', color='0.8', ms=2); axs[3].scatter(*reconstruction.T, s=2, c=t, cmap='viridis')
     for ax in axs[1:]: ax.set(xticks=[], yticks=[], xlim=(-0.1, 1.1), ylim=(-0.1, 1.1))

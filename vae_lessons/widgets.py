@@ -165,7 +165,8 @@ class LatentExplorer:
                  steps:int=101, # slider positions from low to high
                  data:np.ndarray=None, # data points drawn behind a 2-D output, and encoded for the latent view
                  encoder=None, # encoder for the latent view (needs `data`)
-                 labels:np.ndarray=None, # colours of the encoded points (2-D latent) or their y value (1-D latent)
+                 labels:np.ndarray=None, # per data point: a digit 0-9 colouring it (2-D latent, `tab10`) or its y value (1-D latent)
+                 label_name:str='label', # what `labels` are, for the 1-D view's axis (e.g. 'true t')
                  image_shape:tuple=None, # how to draw the output as an image (default: square, if it is)
                  scale:int=5, # image magnification
                 ):
@@ -181,6 +182,8 @@ class LatentExplorer:
         if self.image_shape is None and self.dim_output != 2:
             raise ValueError(f"can draw a decoder with a square number of outputs (an image) or 2 (a point on the plane); this one has {self.dim_output}: pass image_shape")
         if encoder is not None and data is None: raise ValueError("the latent view needs data to encode: pass data= with encoder=")
+        if labels is not None and (data is None or len(labels) != len(data)): raise ValueError(f"labels needs one value per data point: {len(labels)} labels for {None if data is None else len(data)} points")
+        self.label_name = label_name
         self.sliders = [widgets.FloatSlider(value=float(np.clip(0, l, h)), min=float(l), max=float(h), step=float((h - l)/(steps - 1)),
                                             description=f'z{i}', readout_format='.2f', continuous_update=True)
                         for i, (l, h) in enumerate(zip(self.low, self.high))]
@@ -259,12 +262,12 @@ class LatentExplorer:
         if self.dim_latent == 2:
             ax.scatter(codes[:, 0], codes[:, 1], c=labels, cmap='tab10' if labels is not None else None, s=2, vmin=-0.5, vmax=9.5)
             marker, = ax.plot([], [], 'X', color='k', ms=12, mec='w')
-            ax.set(xlabel='$z_0$', ylabel='$z_1$', xlim=span(codes[:, 0], 0), ylim=span(codes[:, 1], 1))
+            ax.set(xlabel='$z_0$', ylabel='$z_1$ (pointing down)', xlim=span(codes[:, 0], 0), ylim=span(codes[:, 1], 1)[::-1])   # as plot_latent_scatter and the manifold's rows run
             move = lambda z: marker.set_data([z[0]], [z[1]])
         else:
             y = np.asarray(labels, dtype=float) if labels is not None else np.random.default_rng(0).uniform(0, 1, len(codes))
             ax.scatter(codes[:, 0], y, s=3, color='C0')
-            ax.set(xlabel='$z$ (encoder mean)', ylabel='label' if labels is not None else 'jitter', xlim=span(codes[:, 0], 0))
+            ax.set(xlabel='$z$ (encoder mean)', ylabel=self.label_name if labels is not None else 'jitter', xlim=span(codes[:, 0], 0))
             marker = ax.axvline(0, color='C3', lw=2)
             move = lambda z: marker.set_xdata([z[0], z[0]])
         ax.set_title('z among the encoded data', fontsize=9); fig.tight_layout()
@@ -292,6 +295,7 @@ def snapshots(explorer, # a `LatentExplorer`, `LikelihoodExplorer` or `NoiseExpl
     "A static matplotlib figure of what `explorer` draws at each of `settings`: one column per setting, its views stacked. The sliders end where they started."
     import matplotlib.pyplot as plt
     if not settings: raise ValueError("settings must hold at least one dict of slider values")
+    if titles is not None and len(titles) != len(settings): raise ValueError(f"one title per setting: {len(titles)} titles for {len(settings)} settings")
     frames, start = [], [slider.value for slider in explorer.sliders]
     for setting in settings:
         explorer.set(**setting)
