@@ -71,3 +71,16 @@ def test_solutions_are_folded_in_jupyterlab():
         solutions += sum(map(is_solution, nb['cells']))
         assert not unfolded(nb), f"{nb_path.name}: solution cells {unfolded(nb)} are not folded; run `make sync`"
     assert solutions >= 15, f"the five lessons have three exercises each, found {solutions} solutions"
+
+def test_show_doc_outputs_link_nowhere():
+    "The committed show_doc outputs come from settings.ini's renderer, without nbdev's [source] link to a hosted repository (there is none)."
+    import json
+    shown = 0
+    for nb_path in sorted((ROOT/'nbs'/'under_the_hood').glob('*.ipynb')):
+        for cell in json.loads(nb_path.read_text())['cells']:
+            if cell['cell_type'] != 'code' or not ''.join(cell['source']).startswith('show_doc('): continue
+            for output in cell.get('outputs', []):
+                markdown = ''.join(output.get('data', {}).get('text/markdown', ''))
+                shown += bool(markdown)
+                assert '[source](' not in markdown, f"{nb_path.name}: a show_doc output links to a hosted file; re-run the notebook"
+    assert shown >= 50, f"the library's notebooks document their names with show_doc, found {shown} outputs"

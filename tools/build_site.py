@@ -32,11 +32,11 @@ def public_modules()->list:
                   key=lambda name: index.get(source(sys.modules[name]).group(1) if source(sys.modules[name]) else '', 99))
 
 def plain_show_doc(output):
-    "nbdev's show_doc markdown without its rule (`---`, which docutils refuses inside an output) and its source link (no hosted repository)."
+    "nbdev's show_doc markdown without its rule (`---`, which docutils refuses inside an output)."
     markdown = output.get('data', {}).get('text/markdown')
     if markdown is None: return output
     text = ''.join(markdown) if isinstance(markdown, list) else markdown
-    text = re.sub(r'^---\s*\n|^\[source\]\([^)]*\)\{[^}]*\}\s*\n', '', text, flags=re.M)
+    text = re.sub(r'^---\s*\n', '', text, flags=re.M)
     return {**output, 'data': {**output['data'], 'text/markdown': text}}
 
 def staged_cell(cell):

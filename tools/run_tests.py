@@ -9,9 +9,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-def run(cmd):
+# nbdev_test runs two notebooks at once; left to itself each backend sizes its thread pools to all the cores, and on a
+# 2-core machine the two kernels then fight over them (the notebooks' small models gain nothing from a second thread).
+ONE_THREAD_EACH = {'TF_NUM_INTRAOP_THREADS': '1', 'TF_NUM_INTEROP_THREADS': '1', 'OMP_NUM_THREADS': '1',
+                   'XLA_FLAGS': '--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1'}
+
+def run(cmd, env=None):
     print('$', ' '.join(cmd), flush=True)
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines = []
     for line in proc.stdout:
         print(line, end='', flush=True); lines.append(line)
@@ -45,7 +50,7 @@ def main():
     if args.flags: nb_cmd += ['--flags', args.flags]
     if args.path: nb_cmd += ['--path', args.path]
     if args.skip: nb_cmd += ['--skip_file_re', f'^[_.]|{args.skip}']   # keep nbdev_test's own default skips
-    nb_passed, nb_failed = notebook_counts(*run(nb_cmd))
+    nb_passed, nb_failed = notebook_counts(*run(nb_cmd, env={**ONE_THREAD_EACH, **os.environ}))   # settings of one's own win
     py_passed, py_failed = (0, 0) if args.notebooks_only else pytest_counts(*run([str(BIN/'python'), '-m', 'pytest', '-q', 'tests']))
     backend = os.environ.get('KERAS_BACKEND', 'tensorflow')
     print(f"backend {backend}: notebooks: {nb_passed} passed, {nb_failed} failed; "
