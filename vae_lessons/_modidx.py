@@ -74,6 +74,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '', 'doc_host': '', 'git_url
                                                                             'vae_lessons/fastfit.py'),
                                      'vae_lessons.fastfit._seed_generators': ( 'under_the_hood/fast_fit.html#_seed_generators',
                                                                                'vae_lessons/fastfit.py'),
+                                     'vae_lessons.fastfit.evaluate_compiled': ( 'under_the_hood/fast_fit.html#evaluate_compiled',
+                                                                                'vae_lessons/fastfit.py'),
                                      'vae_lessons.fastfit.fit_compiled': ( 'under_the_hood/fast_fit.html#fit_compiled',
                                                                            'vae_lessons/fastfit.py')},
             'vae_lessons.iwae': { 'vae_lessons.iwae._ImportanceWeightedBound': ( 'under_the_hood/iwae.html#_importanceweightedbound',

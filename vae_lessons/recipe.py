@@ -15,7 +15,7 @@ import keras
 from .data import s_curve, s_curve_embed, check_int, check_number
 from .model import make_vae, GaussianVariationalLayer
 from .iwae import best_of_restarts
-from .fastfit import fit_compiled
+from .fastfit import fit_compiled, evaluate_compiled
 from .scurve import manifold_scores
 
 # %% ../nbs/under_the_hood/10_recipe.ipynb #79103ecd
@@ -46,7 +46,8 @@ def recover_s_curve(X, # the data, shape (n, 2)
     def build(seed):
         models[seed] = recipe_build(data_seed, seed, **arm)
         return models[seed]
-    best, runs = best_of_restarts(build, X, seeds=range(check_int('restarts', restarts, 1)), fit=fit_compiled, epochs=epochs, batch_size=batch_size)
+    objective = lambda vae, x: -evaluate_compiled(vae, x, batch_size=batch_size)['loss']   # `evaluate`'s number, compiled once for all restarts
+    best, runs = best_of_restarts(build, X, seeds=range(check_int('restarts', restarts, 1)), score=objective, fit=fit_compiled, epochs=epochs, batch_size=batch_size)
     runs = [dict(r, restart=r['seed'], vae=models[r['seed']][0], encoder=models[r['seed']][1], decoder=models[r['seed']][2]) for r in runs]
     return next(r for r in runs if r['vae'] is best[0]), runs
 
