@@ -65,7 +65,7 @@ def plot_run(vae, encoder, decoder, # from `make_vae`
     from scipy.stats import norm
     mean, _ = posterior_params(vae, X)
     d = int(np.argmax(mean.std(0)))   # the most informative latent dimension
-    axs[0].scatter(t, mean[:, d], s=2, c=t, cmap='viridis'); axs[0].set_xlabel('true t', fontsize=8); axs[0].set_ylabel(f'$z_{d}$', fontsize=8)
+    axs[0].scatter(t, mean[:, d], s=2, c=t, cmap='viridis'); axs[0].set_xlabel(f'true t   (s.d. of $z_{d}$: {mean[:, d].std():.2g})', fontsize=8)   # each row scales its own axis; this says how big the code is; axs[0].set_ylabel(f'$z_{d}$', fontsize=8)
     axs[0].tick_params(labelsize=8)
     axs[0].text(0, 1.05, title, transform=axs[0].transAxes, fontsize=8, fontweight='bold').set_in_layout(False)   # may run across the row
     g = np.linspace(-0.1, 1.1, 48, dtype='float32')
