@@ -71,17 +71,18 @@ def check_support(name:str, a, low:float, high:float, open_interval:bool=False):
         interval = f"({low:g}, {high:g})" if open_interval else f"[{low:g}, {high:g}]"
         raise ValueError(f"{name} must lie in {interval}, but {outside.sum()} values lie outside it (range {a.min()} .. {a.max()})")
 
-def check_data(x, # an array-like of shape (n, features) (or (n,) when features is 1)
-               features:int, # the number of features expected
+def check_data(x, # an array-like of shape (n, features) (or (n,) when features is 1), or (n, *shape) for a shape
+               features, # the number of features expected, or the shape of one example, e.g. (28, 28, 1)
                name:str='data', # what to call it in messages
                support=None, # (low, high): the interval the values must lie in; None: any finite value
                allow_empty:bool=False, # accept n = 0
-              )->np.ndarray: # x as a float32 array of shape (n, features)
+              )->np.ndarray: # x as a float32 array of shape (n, features) or (n, *shape)
     "Check a model's input: its shape, that it is finite, and that it lies in `support`."
+    shape = (check_int('features', features, 1),) if isinstance(features, Integral) else tuple(features)
     a = np.asarray(x, dtype=np.float32)
-    if a.ndim == 1 and features == 1: a = a[:, None]
-    if a.ndim != 2 or a.shape[1] != features:
-        raise ValueError(f"{name} expects an array of shape (n, {features}), got shape {a.shape}")
+    if a.ndim == 1 and shape == (1,): a = a[:, None]
+    if a.ndim == 0 or a.shape[1:] != shape:
+        raise ValueError(f"{name} expects an array of shape ({', '.join(['n', *map(str, shape)])}), got shape {a.shape}")
     if len(a) == 0 and not allow_empty: raise ValueError(f"{name} needs at least one example, got shape {a.shape}")
     if support is None: check_finite(name, a)
     else: check_support(name, a, *support)

@@ -19,14 +19,9 @@ from .elbo import Sampling, importance_weighted_bound, log_normal_diag
 from .model import VAE
 
 # %% ../nbs/under_the_hood/04_iwae.ipynb #3e06477a
-def _nll_constant(vae):
-    "The likelihood's normalising constant for a whole data point (D features), or None when it declares none."
-    c = vae.likelihood.nll_constant_per_feature
-    return None if c is None else c*vae.encoder.inputs[0].shape[-1]
-
 def _vouch(vae, x):
     "Refuse a log-density the likelihood cannot vouch for; warn when a 0/1 distribution is given grey levels."
-    if _nll_constant(vae) is None:
+    if vae.nll_constant is None:
         raise ValueError(f"{type(vae.likelihood).__name__}.model_nll does not declare its normalising constant, so log p(x) cannot be vouched for: "
                          "set the class attribute nll_constant_per_feature to c, with -log p(x|z) = model_nll + c per feature")
     if vae.likelihood.binary and not np.isin(x, (0., 1.)).all():
@@ -34,20 +29,18 @@ def _vouch(vae, x):
                       "its log-likelihood on them (the seed's BCE made exact), not the log-density of a model of grey levels", UserWarning, stacklevel=3)
 
 class _ImportanceWeightedBound(keras.layers.Layer):
-    "log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x) under `vae`, for x of shape (b, D) and standard-normal draws ε of shape (b, K, d)."
+    "log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x) under `vae`, for x of shape (b, *data_shape) and standard-normal draws ε of shape (b, K, d)."
     def __init__(self, vae, k, **kwargs):
         super().__init__(**kwargs)
         self.vae, self.sampling = vae, Sampling(k=k)
-        self.nll_constant = _nll_constant(vae)
 
     def call(self, x, eps):
         z_mean, z_log_var = self.vae.encoder(x, training=False)
         z = self.sampling([z_mean, z_log_var, eps])
-        nll = self.vae.sample_nll(x, self.vae.decode_samples(z)) + self.nll_constant
-        return importance_weighted_bound(nll, z, z_mean, z_log_var)
+        return importance_weighted_bound(self.vae.example_nll(x, self.vae.decode_samples(z)), z, z_mean, z_log_var)
 
 def log_likelihood(vae:VAE, # a VAE, e.g. from `make_vae`
-                   x, # data, shape (n, dim_original)
+                   x, # data, shape (n, *data_shape)
                    k:int=1000, # importance samples per data point (1: a one-sample ELBO estimate)
                    chunk:int=None, # data points per compiled batch (default: about 100,000 samples per batch)
                    seed:int=0, # seed of the samples
@@ -57,9 +50,8 @@ def log_likelihood(vae:VAE, # a VAE, e.g. from `make_vae`
     if not isinstance(vae, VAE): raise ValueError(f"log_likelihood needs a VAE (e.g. from make_vae), got {type(vae).__name__}")
     x = vae.check_input(x)
     _vouch(vae, x)
-    n, dim = x.shape
-    d = vae.encoder.outputs[0].shape[-1]
-    x_in, eps_in = keras.Input((dim,)), keras.Input((k, d))
+    n, d = len(x), vae.dim_latent
+    x_in, eps_in = keras.Input(vae.data_shape), keras.Input((k, d))
     model = keras.Model([x_in, eps_in], _ImportanceWeightedBound(vae, k)(x_in, eps_in))
     model.compile(jit_compile=True)
     eps = np.random.default_rng(seed).standard_normal((n, k, d), dtype=np.float32)
@@ -67,37 +59,65 @@ def log_likelihood(vae:VAE, # a VAE, e.g. from `make_vae`
 
 # %% ../nbs/under_the_hood/04_iwae.ipynb #555a38f7
 class _LogJoint(keras.layers.Layer):
-    "log p(x | z_g) + log p(z_g) under `vae` for x of shape (b, D) and grid points z of shape (b, G, d)."
+    "log p(x | z_g) + log p(z_g) under `vae` for x of shape (b, *data_shape) and grid points z of shape (b, G, d)."
     def __init__(self, vae, **kwargs):
         super().__init__(**kwargs)
-        self.vae, self.nll_constant = vae, _nll_constant(vae)
+        self.vae = vae
 
-    def call(self, x, z):
-        return -(self.vae.sample_nll(x, self.vae.decode_samples(z)) + self.nll_constant) + log_normal_diag(z)
+    def call(self, x, z): return -self.vae.example_nll(x, self.vae.decode_samples(z)) + log_normal_diag(z)
 
+def _axis_nodes(centre, half, points:int, prior_half:float, prior_points:int):
+    "Per data point, the sorted nodes along one latent axis: `points` evenly across centre ± half, and `prior_points` across ± prior_half outside it."
+    around = centre[:, None] + half[:, None]*np.linspace(-1, 1, points)
+    prior = np.broadcast_to(np.linspace(-prior_half, prior_half, prior_points), (len(centre), prior_points))
+    low, high = around[:, :1], around[:, -1:]
+    # prior nodes inside the encoder's span move to its nearer end: a repeated node changes no trapezoid sum, and the span keeps its even spacing
+    prior = np.where((prior > low) & (prior < high), np.where(prior - low < high - prior, low, high), prior)
+    return np.sort(np.concatenate([around, prior], 1), 1)
+
+def _log_trapezoid_weights(nodes):
+    "The log of the trapezoid rule's weights on each row of sorted nodes."
+    gaps = np.diff(nodes, axis=1)
+    with np.errstate(divide='ignore'): return np.log(np.concatenate([gaps[:, :1], gaps[:, 1:] + gaps[:, :-1], gaps[:, -1:]], 1)/2)
+
+def _trapezoid(log_joint, nodes, keep):
+    "log ∫ exp(log_joint) dz by the trapezoid rule on the nodes `keep` of each axis: log_joint of shape (n, P) or (n, P, P), one (n, P) array of nodes per axis."
+    if len(nodes) == 1: values = log_joint[:, keep] + _log_trapezoid_weights(nodes[0][:, keep])
+    else: values = (log_joint[:, keep][:, :, keep] + _log_trapezoid_weights(nodes[0][:, keep])[:, :, None]
+                    + _log_trapezoid_weights(nodes[1][:, keep])[:, None, :])
+    return special.logsumexp(values.reshape(len(values), -1), axis=1)
 
 def exact_log_likelihood(vae:VAE, # a VAE with a 1-D or 2-D latent space
-                         x, # data, shape (n, dim_original)
-                         points:int=201, # grid points per latent axis
-                         width:float=12.0, # the grid spans ± width encoder standard deviations around the encoder mean, per axis
-                        )->np.ndarray: # log p(x) per data point, in nats
-    "log p(x) by quadrature over z on a grid around the encoder's posterior (1-D or 2-D latent spaces)."
+                         x, # data, shape (n, *data_shape)
+                         points:int=201, # grid points per latent axis around the encoder's posterior
+                         width:float=12.0, # ... spanning ± width encoder standard deviations around its mean
+                         prior_points:int=61, # grid points per latent axis across the prior
+                         prior_width:float=8.0, # ... spanning ± prior_width (the prior's mass beyond ± 8 is 1e-15 per axis)
+                         return_error:bool=False, # also return each point's grid error
+                         tolerance:float=0.01, # warn where the grid error exceeds this many nats
+                        ): # log p(x) per data point in nats; with `return_error`, (log p(x), grid error)
+    "log p(x) by quadrature over z (1-D or 2-D latent spaces) on a grid that covers both the prior and the encoder's posterior."
     if not isinstance(vae, VAE): raise ValueError(f"exact_log_likelihood needs a VAE (e.g. from make_vae), got {type(vae).__name__}")
-    points, width = check_int('points', points, 3), check_number('width', width, 0, low_open=True)
-    d = vae.encoder.outputs[0].shape[-1]
+    points, prior_points = check_int('points', points, 3), check_int('prior_points', prior_points, 3)
+    width, prior_width = check_number('width', width, 0, low_open=True), check_number('prior_width', prior_width, 0, low_open=True)
+    tolerance, d = check_number('tolerance', tolerance, 0, low_open=True), vae.dim_latent
     if d not in (1, 2): raise ValueError(f"quadrature over z needs a 1-D or 2-D latent space, this VAE's has {d} dimensions")
     x = vae.check_input(x)
     _vouch(vae, x)
     z_mean, z_log_var = (np.asarray(a, dtype=np.float64) for a in vae.encoder.predict(x, verbose=0))
-    half = width*np.exp(z_log_var/2)                                    # (n, d)
-    u = np.linspace(-1, 1, points)
-    unit = u[:, None] if d == 1 else np.stack(np.meshgrid(u, u, indexing='ij'), -1).reshape(-1, 2)   # (G, d)
-    z = (z_mean[:, None] + half[:, None]*unit[None]).astype(np.float32)  # (n, G, d)
-    log_cell = np.log(2*half/(points - 1)).sum(-1)                       # log of each grid cell's volume
-    x_in, z_in = keras.Input((x.shape[1],)), keras.Input(z.shape[1:])
+    nodes = [_axis_nodes(z_mean[:, j], width*np.exp(z_log_var[:, j]/2), points, prior_width, prior_points) for j in range(d)]
+    grid = nodes[0][:, :, None] if d == 1 else np.stack(np.broadcast_arrays(nodes[0][:, :, None], nodes[1][:, None, :]), -1).reshape(len(x), -1, 2)
+    x_in, z_in = keras.Input(vae.data_shape), keras.Input(grid.shape[1:])
     model = keras.Model([x_in, z_in], _LogJoint(vae)(x_in, z_in))
-    log_joint = model.predict([x, z], batch_size=max(1, 100_000 // len(unit)), verbose=0).astype(np.float64)
-    return special.logsumexp(log_joint, axis=1) + log_cell
+    log_joint = model.predict([x, grid.astype(np.float32)], batch_size=max(1, 100_000 // grid.shape[1]), verbose=0).astype(np.float64)
+    log_joint = log_joint.reshape(len(x), *[nodes[0].shape[1]]*d)
+    every = np.arange(nodes[0].shape[1])
+    fine, coarse = _trapezoid(log_joint, nodes, every), _trapezoid(log_joint, nodes, np.union1d(every[::2], every[-1:]))
+    error = np.abs(fine - coarse)   # the same integral on every other node: the rule's error falls at least as the square of the spacing
+    if np.any(error > tolerance):
+        warnings.warn(f"exact_log_likelihood: on {int(np.sum(error > tolerance))} of {len(x)} points the grid may be off by more than {tolerance} nats "
+                      f"(up to {error.max():.3g}): the posterior is narrower than the grid resolves; raise points or prior_points", UserWarning, stacklevel=2)
+    return (fine, error) if return_error else fine
 
 # %% ../nbs/under_the_hood/04_iwae.ipynb #9d370f26
 def best_of_restarts(build, # build(seed=...) -> (vae, encoder, decoder), e.g. a `functools.partial` of `make_vae`

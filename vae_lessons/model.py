@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['VariationalLayer', 'MSEVariationalLayer', 'HackyVariationalLayer', 'GaussianVariationalLayer',
-           'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'VAE', 'make_vae']
+           'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'output_range', 'VAE', 'make_vae']
 
 # %% ../nbs/under_the_hood/03_model.ipynb #440d4a6a
 import os
@@ -64,6 +64,10 @@ class VariationalLayer(layers.Layer):
     def parameter_activation(self):
         "The activation of the decoder's last layer: none when it outputs logits, else `decoder_activation`."
         return None if self.decoder_outputs_logits else self.decoder_activation
+
+    def mean(self, x_pred):
+        "The mean of p(x | z) from the decoder's output `x_pred`: through `mean_activation` (the sigmoid of logits), else `x_pred` itself."
+        return x_pred if self.mean_activation is None else keras.activations.get(self.mean_activation)(x_pred)
 
     def get_config(self): return {**super().get_config(), 'kl_weight': self.kl_weight, 'decoder_activation': self.decoder_activation}
 
@@ -147,11 +151,45 @@ class CheckedModel(keras.Model):
                     name:str=None, # what to call it in messages
                    ):
         "`x` checked and as float32 if it is an array in memory; anything else (a dataset) unchanged."
-        return check_data(x, self.inputs[0].shape[-1], name or self.name) if _in_memory(x) else x
+        return check_data(x, tuple(self.inputs[0].shape[1:]), name or self.name) if _in_memory(x) else x
 
     def predict(self, x, *args, **kwargs): return super().predict(self.check_input(x), *args, **kwargs)
 
 # %% ../nbs/under_the_hood/03_model.ipynb #d44e5650
+_BOUNDED_ACTIVATIONS = {'sigmoid': (0., 1.), 'hard_sigmoid': (0., 1.), 'softmax': (0., 1.), 'tanh': (-1., 1.), 'hard_tanh': (-1., 1.),
+                        'softsign': (-1., 1.), 'relu': (0., math.inf), 'softplus': (0., math.inf), 'exponential': (0., math.inf), 'relu6': (0., 6.)}
+
+def output_range(model:keras.Model)->tuple:
+    "(name, low, high): the activation of `model`'s last layer and the values it can output ('linear', -inf, inf when it has none, or one not listed)."
+    activation = getattr(model.layers[-1], 'activation', None) if model.layers else None
+    name = keras.activations.serialize(activation) if callable(activation) else 'linear'
+    name = name if isinstance(name, str) else 'linear'   # a function of one's own: its range is not known
+    return (name, *_BOUNDED_ACTIVATIONS.get(name, (-math.inf, math.inf)))
+
+def _check_parts(encoder, decoder, likelihood)->tuple:
+    "The shape of one example and the latent size, once the three parts are known to fit together; else a `ValueError` naming the part."
+    for name, part in (('encoder', encoder), ('decoder', decoder)):
+        if not isinstance(part, keras.Model): raise ValueError(f"the {name} must be a Keras model, got {type(part).__name__}")
+        if len(part.inputs) != 1: raise ValueError(f"the {name} must take one input, {part.name!r} takes {len(part.inputs)}")
+    if not isinstance(likelihood, VariationalLayer):
+        raise ValueError(f"the likelihood must be a VariationalLayer (with model_nll), got {type(likelihood).__name__}")
+    outs = [tuple(t.shape) for t in encoder.outputs]
+    if len(outs) != 2 or outs[0] != outs[1] or len(outs[0]) != 2 or outs[0][1] is None:
+        raise ValueError(f"the encoder must output [z_mean, z_log_var], two arrays of shape (batch, latent); {encoder.name!r} outputs shapes {outs}")
+    shape, latent = tuple(encoder.inputs[0].shape[1:]), outs[0][1]
+    if None in shape: raise ValueError(f"the encoder must take examples of a fixed shape, {encoder.name!r} takes {tuple(encoder.inputs[0].shape)}")
+    if tuple(decoder.inputs[0].shape[1:]) != (latent,):
+        raise ValueError(f"the decoder must take codes of shape (batch, {latent}), the encoder's latent size; {decoder.name!r} takes {tuple(decoder.inputs[0].shape)}")
+    outs = [tuple(t.shape) for t in decoder.outputs]
+    if len(outs) != 1 or outs[0][1:] != shape:
+        raise ValueError(f"the decoder must output one array of the data's shape, (batch, {', '.join(map(str, shape))}) as the encoder takes it; "
+                         f"{decoder.name!r} outputs shapes {outs}")
+    activation, low, high = output_range(decoder)
+    if likelihood.decoder_outputs_logits and math.isfinite(high):
+        raise ValueError(f"{type(likelihood).__name__} takes logits from the decoder, but the decoder's last layer ends in {activation!r} "
+                         f"(values in [{low:g}, {high:g}]): give that layer no activation, as make_vae does")
+    return shape, latent
+
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class VAE(keras.Model):
     "A VAE held as parts: `encoder` x → (z_mean, z_log_var), `decoder` z → x_pred, `likelihood` (a `VariationalLayer`)."
@@ -163,13 +201,15 @@ class VAE(keras.Model):
                  seed:int=None, # seeds the sampling and the shuffles of `fit` (None: drawn from numpy's global generator)
                  **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(likelihood, VariationalLayer):
-            raise ValueError(f"the likelihood must be a VariationalLayer (with model_nll), got {type(likelihood).__name__}")
+        self.data_shape, self.dim_latent = _check_parts(encoder, decoder, likelihood)
         self.iwae_k, self.seed = check_int('iwae_k', iwae_k, 1), (None if seed is None else check_int('seed', seed, 0))
         if self.iwae_k > 1 and likelihood.kl_weight != 1:
             raise ValueError(f"the importance-weighted bound has no KL weight: with iwae_k={iwae_k}, kl_weight must be 1, got {likelihood.kl_weight!r}")
         self.encoder, self.decoder, self.likelihood = encoder, decoder, likelihood
-        if not likelihood.built: likelihood.build((None, encoder.inputs[0].shape[-1]))   # the data's features
+        if not likelihood.built: likelihood.build((None, math.prod(self.data_shape)))   # the likelihood sees each example as a vector of features
+        if likelihood.nll_constant_per_feature is None:
+            warnings.warn(f"{type(likelihood).__name__}.model_nll declares no normalising constant (nll_constant_per_feature): the VAE's loss and "
+                          "reconstruction are its objective up to that unknown constant, not the negative ELBO", UserWarning, stacklevel=2)
         self.sampling = Sampling(seed=seed, k=None if self.iwae_k == 1 else self.iwae_k, name='z')
         self.reconstruction_tracker = keras.metrics.Mean(name='reconstruction')
         self.kl_tracker = keras.metrics.Mean(name='kl')
@@ -182,12 +222,23 @@ class VAE(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        parts = {k: keras.saving.deserialize_keras_object(config.pop(k)) for k in ('encoder', 'decoder', 'likelihood')}
+        parts = {}
+        for k in ('encoder', 'decoder', 'likelihood'):
+            try: parts[k] = keras.saving.deserialize_keras_object(config.pop(k))
+            except TypeError as e:
+                raise TypeError(f"the VAE's {k} could not be rebuilt: {e}\nA class of your own must be registered with "
+                                "@keras.saving.register_keras_serializable() or passed to load_model(..., custom_objects={'Name': Name})") from None
         return cls(**parts, **config)
+
+    @property
+    def nll_constant(self)->float:
+        "The likelihood's normalising constant for one whole example (its constant per feature × the features), or None where it declares none."
+        c = self.likelihood.nll_constant_per_feature
+        return None if c is None else c*math.prod(self.data_shape)
 
 # %% ../nbs/under_the_hood/03_model.ipynb #49dbe7c0
 @patch
-def forward(self:VAE, x, # data, shape (batch, features)
+def forward(self:VAE, x, # data, shape (batch, features) or (batch, *data_shape)
             eps=None, # the standard-normal draws to use, (batch, latent) or (batch, K, latent) with iwae_k = K; None: draw them
             training:bool=False):
     "The posterior's parameters, the samples z and the decoder's output for each: a dict with z_mean, z_log_var, z, x_pred."
@@ -202,28 +253,29 @@ def forward(self:VAE, x, # data, shape (batch, features)
 @patch
 def decode_samples(self:VAE, z, # samples, shape (batch, K, latent)
                    training:bool=False):
-    "The decoder's output for K samples per data point: shape (batch, K, features)."
+    "The decoder's output for K samples per data point: shape (batch, K, *data_shape)."
     flat = self.decoder(ops.reshape(z, (-1, ops.shape(z)[-1])), training=training)
-    return ops.reshape(flat, (ops.shape(z)[0], ops.shape(z)[1], ops.shape(flat)[-1]))
+    return ops.reshape(flat, (ops.shape(z)[0], ops.shape(z)[1], *self.data_shape))
 
 @patch
 def call(self:VAE, x, training=False): return self.forward(x, training=training)
 
 # %% ../nbs/under_the_hood/03_model.ipynb #6d79348b
 @patch
-def sample_nll(self:VAE, x, # data, shape (batch, features)
-               x_pred, # the decoder's output for K samples each, shape (batch, K, features)
-              ): # -log p(x | z_k) by the likelihood's `model_nll`, shape (batch, K)
-    "The likelihood's NLL of each data point under each of its K samples."
-    shape = (ops.shape(x_pred)[0], ops.shape(x_pred)[1], ops.shape(x)[-1])
-    return _one_per_point(self.likelihood, self.likelihood.model_nll(ops.broadcast_to(ops.expand_dims(x, 1), shape), x_pred), 2)
-
-def _one_per_point(likelihood, nll, rank:int):
-    "`nll` if it has one value per data point (and sample), i.e. `rank` axes: `model_nll` must sum over the features, the last axis."
-    if len(nll.shape) != rank:
-        raise ValueError(f"{type(likelihood).__name__}.model_nll must return one value per data point, summed over the last axis "
-                         f"(an array with {rank} axes here), got shape {tuple(nll.shape)}")
-    return nll
+def example_nll(self:VAE, x, # data, shape (batch, *data_shape)
+                x_pred, # the decoder's output, (batch, *data_shape), or (batch, K, *data_shape) for K samples each
+               ): # -log p(x | z) per example (and sample): shape (batch,) or (batch, K)
+    "-log p(x | z): the likelihood's `model_nll` over each example's features (an image is flattened first) plus its declared constant."
+    features = math.prod(self.data_shape)
+    samples = len(x_pred.shape) - len(self.data_shape) - 1   # 0, or 1 with K samples per example
+    x = ops.reshape(x, (-1, features))
+    x_pred = ops.reshape(x_pred, (-1, features) if not samples else (-1, ops.shape(x_pred)[1], features))
+    if samples: x = ops.broadcast_to(ops.expand_dims(x, 1), ops.shape(x_pred))
+    nll = self.likelihood.model_nll(x, x_pred)
+    if len(nll.shape) != 1 + samples:
+        raise ValueError(f"{type(self.likelihood).__name__}.model_nll must return one value per data point, summed over the last axis "
+                         f"(an array with {1 + samples} axes here), got shape {tuple(nll.shape)}")
+    return nll + (self.nll_constant or 0.)
 
 @patch
 def loss_terms(self:VAE, x, # data
@@ -231,10 +283,8 @@ def loss_terms(self:VAE, x, # data
               ):
     "Per data point: the reconstruction NLL (averaged over K samples), the KL, and the objective that training minimises."
     kl = kl_diag_normal(outputs['z_mean'], outputs['z_log_var'])
-    if self.iwae_k == 1:
-        nll = _one_per_point(self.likelihood, self.likelihood.model_nll(x, outputs['x_pred']), 1)
-        return nll, kl, negative_elbo(nll, kl, self.likelihood.kl_weight)
-    nll = self.sample_nll(x, outputs['x_pred'])
+    nll = self.example_nll(x, outputs['x_pred'])
+    if self.iwae_k == 1: return nll, kl, negative_elbo(nll, kl, self.likelihood.kl_weight)
     return ops.mean(nll, axis=1), kl, -importance_weighted_bound(nll, outputs['z'], outputs['z_mean'], outputs['z_log_var'])
 
 @patch
@@ -332,11 +382,27 @@ def _fit_in_memory(model, x, batch_size, epochs, verbose, callbacks, validation_
 # %% ../nbs/under_the_hood/03_model.ipynb #7fed1a8d
 _KERAS_LOOP_ONLY = ('steps_per_epoch', 'validation_steps')
 
+def _first_batch(dataset):
+    "The first batch of a `tf.data.Dataset` (its x, where batches are tuples) as a numpy array; None for a generator or an empty dataset."
+    if not hasattr(dataset, 'element_spec'): return None   # a generator cannot be read twice
+    for batch in dataset.take(1): return np.asarray(batch[0] if isinstance(batch, (tuple, list)) else batch)
+    return None
+
 @patch
-def check_input(self:VAE, x, name:str=None):
-    "`x` checked against the model (shape, finite, the likelihood's support) if it is an array in memory; a dataset unchanged."
-    if not _in_memory(x): return x
-    return check_data(x, self.encoder.inputs[0].shape[-1], name or self.name, support=self.likelihood.data_support)
+def check_input(self:VAE, x, name:str=None, training:bool=False):
+    "`x` checked against the model (shape, finite, the likelihood's support; for `training`, the decoder's reach): an array as float32, a dataset by its first batch."
+    name = name or self.name
+    if x is None: raise ValueError(f"{name} needs data x: an array of shape ({', '.join(['n', *map(str, self.data_shape)])}) or a batched tf.data.Dataset, got None")
+    if not _in_memory(x):
+        batch = _first_batch(x)
+        if batch is not None: self.check_input(batch, f'{name} (the first batch of its dataset)', training)
+        return x
+    x = check_data(x, self.data_shape, name, support=self.likelihood.data_support)
+    activation, low, high = output_range(self.decoder)
+    if training and not self.likelihood.decoder_outputs_logits and (x.min() < low or x.max() > high):
+        raise ValueError(f"the decoder's last layer ends in {activation!r}, whose outputs lie in [{low:g}, {high:g}], but the data range from "
+                         f"{x.min():g} to {x.max():g}: its mean can never reach them. Give that layer no activation (make_vae(..., decoder_activation=None)) or rescale the data")
+    return x
 
 @patch
 def fit(self:VAE, x=None, y=None, batch_size=None, epochs=1, verbose='auto', callbacks=None, validation_split=0.0,
@@ -358,8 +424,8 @@ def fit(self:VAE, x=None, y=None, batch_size=None, epochs=1, verbose='auto', cal
     callbacks = list(callbacks or [])
     if not any(isinstance(c, keras.callbacks.TerminateOnNaN) for c in callbacks): callbacks.append(keras.callbacks.TerminateOnNaN())
     in_memory = _in_memory(x)
+    x = self.check_input(x, training=True)
     if in_memory:
-        x = self.check_input(x)
         if validation_split and validation_data is None:   # as Keras: given validation data wins over a split
             cut = int(math.floor(len(x)*(1 - check_number('validation_split', validation_split, 0, 1))))
             if not 0 < cut < len(x): raise ValueError(f"validation_split={validation_split} leaves no rows for training or for validation of {len(x)}")
@@ -383,7 +449,7 @@ def fit(self:VAE, x=None, y=None, batch_size=None, epochs=1, verbose='auto', cal
 
 @patch
 def evaluate(self:VAE, x=None, y=None, *args, **kwargs):
-    "Keras's `evaluate` (the mean objective and its two terms) after checking the data."
+    "Keras's `evaluate` after checking the data: the mean objective (`loss`: with β = 1 the negative ELBO, the likelihood's constant included) and its two terms."
     if y is not None or kwargs.get('sample_weight') is not None: raise ValueError("a VAE is evaluated on x alone: no targets y or sample weights")
     return keras.Model.evaluate(self, self.check_input(x), None, *args, **kwargs)
 
@@ -395,9 +461,9 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
              n_layers:int=1, # hidden layers in the encoder and in the decoder (0: linear maps)
              dim_latent:int=2, # dimension of z
              dim_intermediate:int=256, # units per hidden layer
-             cls_vae=VariationalLayer, # builds the likelihood: called with `decoder_activation=`, `name=` and `**loss_kwargs` (with `kl_weight=` if given)
+             cls_vae=VariationalLayer, # builds the likelihood: called with `name=`, `**loss_kwargs`, and `kl_weight=` and `decoder_activation=` if given
              activation='relu', # hidden-layer activation
-             decoder_activation='sigmoid', # activation of the decoder's output (None: linear); for logits the link, 'sigmoid'
+             decoder_activation='auto', # activation of the decoder's output (None: linear); 'auto': the likelihood's own (the link 'sigmoid' for logits, linear for a Gaussian)
              optimizer='adam', # a Keras optimizer or its name
              dropout:float=0.2, # dropout rate after each hidden layer, in [0, 1); None or 0: no dropout
              kl_weight:float=None, # β, the weight of the KL term (None: the likelihood's default, 1 for the ELBO)
@@ -414,7 +480,8 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
     if dropout is not None and check_number('dropout', dropout, 0, 1) == 1: raise ValueError("dropout must be < 1 (1 drops every unit), got 1")
     if kl_weight is not None: loss_kwargs['kl_weight'] = check_kl_weight(kl_weight)
     if seed is not None: keras.utils.set_random_seed(check_int('seed', seed, 0))
-    likelihood = cls_vae(decoder_activation=decoder_activation, name='likelihood', **loss_kwargs)
+    if decoder_activation != 'auto': loss_kwargs['decoder_activation'] = decoder_activation
+    likelihood = cls_vae(name='likelihood', **loss_kwargs)
     if not isinstance(likelihood, VariationalLayer):
         raise ValueError(f"cls_vae must return a VariationalLayer (a likelihood with model_nll), got {type(likelihood).__name__}")
 
@@ -434,3 +501,31 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
     vae.compile(optimizer=optimizer, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
     mean = x_pred if likelihood.mean_activation is None else layers.Activation(likelihood.mean_activation, name='mean')(x_pred)
     return vae, CheckedModel(x, z_mean, name='encoder'), CheckedModel(z, mean, name='decoder')
+
+# %% ../nbs/under_the_hood/03_model.ipynb #exp0parts
+@patch
+def encode(self:VAE, x, # data, shape (n, *data_shape)
+          )->tuple: # (z_mean, z_log_var), each of shape (n, latent)
+    "q(z | x): the encoder's mean and log-variance for `x`, as numpy arrays."
+    z_mean, z_log_var = self.encoder.predict(self.check_input(x), verbose=0)
+    return z_mean, z_log_var
+
+@patch
+def decode(self:VAE, z, # codes, shape (n, latent) (or (n,) for a 1-D code)
+          )->np.ndarray: # shape (n, *data_shape)
+    "The mean of p(x | z) for each code: the decoder's output through the likelihood's `mean` (probabilities, not logits)."
+    z = check_data(z, self.dim_latent, 'z')
+    return ops.convert_to_numpy(self.likelihood.mean(ops.convert_to_tensor(self.decoder.predict(z, verbose=0))))
+
+@patch
+def reconstruct(self:VAE, x)->np.ndarray:
+    "The decoded encoder mean of each example, `decode(encode(x)[0])`: shape (n, *data_shape)."
+    return self.decode(self.encode(x)[0])
+
+@patch
+def sample(self:VAE, n:int, # how many
+           seed:int=0, # seed of the prior draws
+          )->np.ndarray: # shape (n, *data_shape)
+    "The mean of p(x | z) for `n` codes drawn from the prior N(0, I)."
+    z = np.random.default_rng(check_int('seed', seed, 0)).standard_normal((check_int('n', n, 1), self.dim_latent)).astype('float32')
+    return self.decode(z)

@@ -10,7 +10,7 @@ __all__ = ['PAGE_VERSIONS', 'static_explorer', 'explorer_bundle', 'prior_range',
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
-import base64, hashlib, html, io, itertools, json, math, time
+import base64, hashlib, html, io, itertools, json, math, time, warnings
 from numbers import Real
 import numpy as np
 import ipywidgets as widgets
@@ -23,6 +23,7 @@ from fastcore.meta import delegates
 from .data import check_int, check_number
 from .likelihoods import cb_log_normalizer
 from .scurve import fraction_of_variance_unexplained
+from .model import VAE
 
 # %% ../nbs/under_the_hood/11_widgets.ipynb #29650c1e
 def png_bytes(rgba:np.ndarray, # image array, (h, w), (h, w, 3) or (h, w, 4), uint8
@@ -145,12 +146,13 @@ def prior_range(low_q:float=0.01, # lower prior quantile
     return float(stats.norm.ppf(low_q)), float(stats.norm.ppf(high_q))
 
 def _io_dim(model, which:str)->int:
+    "The latent size a decoder takes, or the features it outputs (an image's pixels counted)."
     tensors = model.inputs if which == 'input' else model.outputs
     shape = tuple(tensors[0].shape) if tensors else None
-    if shape is None or len(tensors) != 1 or len(shape) != 2 or shape[1] is None:
-        kind = 'latent vectors, shape (None, dim_latent)' if which == 'input' else 'feature vectors, shape (None, features)'
+    if shape is None or len(tensors) != 1 or (len(shape) != 2 if which == 'input' else len(shape) < 2) or None in shape[1:]:
+        kind = 'latent vectors, shape (None, dim_latent)' if which == 'input' else 'examples of a fixed shape, e.g. (None, features)'
         raise ValueError(f"the {which} of {model.name!r} must be one batch of {kind}; got {[tuple(t.shape) for t in tensors]}")
-    return int(shape[1])
+    return math.prod(shape[1:])
 
 def _bounds(value, default:float, d:int, name:str)->np.ndarray:
     v = np.broadcast_to(np.asarray(default if value is None else value, dtype=float), (d,)) if np.ndim(value) == 0 or value is None else np.asarray(value, dtype=float)
@@ -160,7 +162,7 @@ def _bounds(value, default:float, d:int, name:str)->np.ndarray:
 # %% ../nbs/under_the_hood/11_widgets.ipynb #4e302c3f
 class LatentExplorer:
     "One slider per latent dimension; the decoded output (and optionally z among the encoded data) redrawn live."
-    def __init__(self, decoder, # a Keras model mapping (n, dim_latent) to (n, features), e.g. from `make_vae`
+    def __init__(self, decoder, # a `VAE` (the mean of its p(x|z) is drawn), or a Keras model from (n, dim_latent) to the data's means, e.g. from `make_vae`
                  low=None, high=None, # slider range: a number or one per dimension (default: `prior_range()`)
                  steps:int=101, # slider positions from low to high
                  data:np.ndarray=None, # data points drawn behind a 2-D output, and encoded for the latent view
@@ -170,7 +172,9 @@ class LatentExplorer:
                  image_shape:tuple=None, # how to draw the output as an image (default: square, if it is)
                  scale:int=5, # image magnification
                 ):
-        self.decoder, self.dim_latent, self.dim_output = decoder, _io_dim(decoder, 'input'), _io_dim(decoder, 'output')
+        self.mean = decoder.likelihood.mean if isinstance(decoder, VAE) else None   # a VAE's own decoder may output logits
+        self.decoder = decoder.decoder if isinstance(decoder, VAE) else decoder
+        self.dim_latent, self.dim_output = _io_dim(self.decoder, 'input'), _io_dim(self.decoder, 'output')
         lo, hi = prior_range()
         self.low, self.high = _bounds(low, lo, self.dim_latent, 'low'), _bounds(high, hi, self.dim_latent, 'high')
         if np.any(self.low >= self.high): raise ValueError(f"each slider needs low < high, got low={self.low.tolist()}, high={self.high.tolist()}")
@@ -196,7 +200,16 @@ class LatentExplorer:
         self.view_scales = [scale if self.image_shape is not None else 1] + [1]*(len(self.views) - 1)   # the digit is stored at its own size on a page
         for slider in self.sliders: slider.observe(self._changed, names='value')
         self.widget = widgets.HBox([widgets.VBox(self.sliders + [self.readout]), *self.images])
+        if self.image_shape is not None: self._check_pixels()
         self.update()
+
+    def _check_pixels(self):
+        "Warn if the decoder's outputs at the sliders' ends and centre leave [0, 1]: an image is drawn clipped, and logits would be drawn as nonsense."
+        probe = self.decode(np.stack([self.low, (self.low + self.high)/2, self.high]))
+        if probe.min() < -1e-3 or probe.max() > 1 + 1e-3:
+            warnings.warn(f"the decoder's outputs range from {probe.min():.3g} to {probe.max():.3g}, outside the [0, 1] of an image, and are drawn clipped. "
+                          "If they are logits (a VAE's own decoder with a Bernoulli likelihood), pass the VAE, latent_explorer(vae), to draw p(x|z)'s mean",
+                          UserWarning, stacklevel=3)
 
     @property
     def z(self)->np.ndarray:
@@ -204,8 +217,9 @@ class LatentExplorer:
         return np.array([s.value for s in self.sliders], dtype='float32')
 
     def decode(self, z)->np.ndarray:
-        "The decoder's output for latent points `z`, shape (n, features)."
-        return ops.convert_to_numpy(self.decoder(np.asarray(z, dtype='float32').reshape(-1, self.dim_latent), training=False))
+        "The decoder's output (through the likelihood's mean, for a VAE) for latent points `z`, shape (n, features)."
+        out = self.decoder(np.asarray(z, dtype='float32').reshape(-1, self.dim_latent), training=False)
+        return ops.convert_to_numpy(out if self.mean is None else self.mean(out)).reshape(len(out), -1)
 
     def set(self, **values):
         "Move sliders by name (`z0=1.2`), as a learner would; each move triggers an update."
