@@ -129,7 +129,7 @@ def fit_compiled(vae, # a VAE from `make_vae` (compiled: its optimizer is used)
     if keras.backend.backend() not in builders:
         raise NotImplementedError(f"fit_compiled needs the TensorFlow or JAX backend (this is {keras.backend.backend()!r}); use vae.fit")
     if not isinstance(vae, VAE) or not vae.compiled: raise ValueError(f"fit_compiled needs a compiled VAE (e.g. from make_vae), got {type(vae).__name__}")
-    x = vae.check_input(x)
+    x = vae.check_input(x, training=True)
     n = len(x)
     epochs, batch_size = check_int('epochs', epochs, 1), check_int(f'batch_size (for {n} examples)', batch_size, 1, n)
     seed = check_int('seed', int(np.random.randint(0, 2**31 - 1)) if seed is None else seed, 0, 2**31 - 1)

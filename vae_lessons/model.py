@@ -156,15 +156,22 @@ class CheckedModel(keras.Model):
     def predict(self, x, *args, **kwargs): return super().predict(self.check_input(x), *args, **kwargs)
 
 # %% ../nbs/under_the_hood/03_model.ipynb #d44e5650
-_BOUNDED_ACTIVATIONS = {'sigmoid': (0., 1.), 'hard_sigmoid': (0., 1.), 'softmax': (0., 1.), 'tanh': (-1., 1.), 'hard_tanh': (-1., 1.),
-                        'softsign': (-1., 1.), 'relu': (0., math.inf), 'softplus': (0., math.inf), 'exponential': (0., math.inf), 'relu6': (0., 6.)}
+_BOUNDED_ACTIVATIONS = {'sigmoid': (0., 1.), 'hard_sigmoid': (0., 1.), 'sparse_sigmoid': (0., 1.), 'softmax': (0., 1.), 'sparsemax': (0., 1.),
+                        'tanh': (-1., 1.), 'hard_tanh': (-1., 1.), 'softsign': (-1., 1.), 'log_sigmoid': (-math.inf, 0.), 'relu': (0., math.inf),
+                        'softplus': (0., math.inf), 'exponential': (0., math.inf), 'relu6': (0., 6.), 'elu': (-1., math.inf),
+                        'selu': (-1.7581, math.inf), 'silu': (-0.2785, math.inf), 'gelu': (-0.1700, math.inf), 'mish': (-0.3089, math.inf)}
+_SHAPE_ONLY = (layers.Reshape, layers.Flatten, layers.Permute, layers.Cropping1D, layers.Cropping2D, layers.Cropping3D)
 
 def output_range(model:keras.Model)->tuple:
-    "(name, low, high): the activation of `model`'s last layer and the values it can output ('linear', -inf, inf when it has none, or one not listed)."
-    activation = getattr(model.layers[-1], 'activation', None) if model.layers else None
-    name = keras.activations.serialize(activation) if callable(activation) else 'linear'
-    name = name if isinstance(name, str) else 'linear'   # a function of one's own: its range is not known
-    return (name, *_BOUNDED_ACTIVATIONS.get(name, (-math.inf, math.inf)))
+    "(name, low, high): the activation that ends `model` (its last layer's, through reshapes and nested models) and the values it can output; ('linear', -inf, inf) when there is none or it is not known."
+    for layer in reversed(model.layers):   # a chain's layers come in order; an activation applied as an op, not a layer, is not seen
+        if isinstance(layer, _SHAPE_ONLY): continue
+        if isinstance(layer, keras.Model): return output_range(layer)
+        activation = getattr(layer, 'activation', None)
+        name = keras.activations.serialize(activation) if callable(activation) else 'linear'
+        name = name if isinstance(name, str) else 'linear'   # a function of one's own: its range is not known
+        return (name, *_BOUNDED_ACTIVATIONS.get(name, (-math.inf, math.inf)))
+    return ('linear', -math.inf, math.inf)
 
 def _check_parts(encoder, decoder, likelihood)->tuple:
     "The shape of one example and the latent size, once the three parts are known to fit together; else a `ValueError` naming the part."
@@ -185,7 +192,7 @@ def _check_parts(encoder, decoder, likelihood)->tuple:
         raise ValueError(f"the decoder must output one array of the data's shape, (batch, {', '.join(map(str, shape))}) as the encoder takes it; "
                          f"{decoder.name!r} outputs shapes {outs}")
     activation, low, high = output_range(decoder)
-    if likelihood.decoder_outputs_logits and math.isfinite(high):
+    if likelihood.decoder_outputs_logits and (math.isfinite(low) or math.isfinite(high)):
         raise ValueError(f"{type(likelihood).__name__} takes logits from the decoder, but the decoder's last layer ends in {activation!r} "
                          f"(values in [{low:g}, {high:g}]): give that layer no activation, as make_vae does")
     return shape, latent
@@ -226,8 +233,9 @@ class VAE(keras.Model):
         for k in ('encoder', 'decoder', 'likelihood'):
             try: parts[k] = keras.saving.deserialize_keras_object(config.pop(k))
             except TypeError as e:
+                if 'Could not locate' not in str(e): raise
                 raise TypeError(f"the VAE's {k} could not be rebuilt: {e}\nA class of your own must be registered with "
-                                "@keras.saving.register_keras_serializable() or passed to load_model(..., custom_objects={'Name': Name})") from None
+                                "@keras.saving.register_keras_serializable() or passed to load_model(..., custom_objects={'Name': Name})") from e
         return cls(**parts, **config)
 
     @property
@@ -449,7 +457,7 @@ def fit(self:VAE, x=None, y=None, batch_size=None, epochs=1, verbose='auto', cal
 
 @patch
 def evaluate(self:VAE, x=None, y=None, *args, **kwargs):
-    "Keras's `evaluate` after checking the data: the mean objective (`loss`: with β = 1 the negative ELBO, the likelihood's constant included) and its two terms."
+    "Keras's `evaluate` after checking the data: the mean objective (`loss`: with β = 1 the negative ELBO, the likelihood's constant included; with `iwae_k` = K the negative K-sample bound) and its two terms."
     if y is not None or kwargs.get('sample_weight') is not None: raise ValueError("a VAE is evaluated on x alone: no targets y or sample weights")
     return keras.Model.evaluate(self, self.check_input(x), None, *args, **kwargs)
 
@@ -463,7 +471,7 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
              dim_intermediate:int=256, # units per hidden layer
              cls_vae=VariationalLayer, # builds the likelihood: called with `name=`, `**loss_kwargs`, and `kl_weight=` and `decoder_activation=` if given
              activation='relu', # hidden-layer activation
-             decoder_activation='auto', # activation of the decoder's output (None: linear); 'auto': the likelihood's own (the link 'sigmoid' for logits, linear for a Gaussian)
+             decoder_activation='auto', # activation of the decoder's output (None: linear); 'auto': the likelihood class's own default (the link 'sigmoid' for logits, linear for the package's Gaussians, 'sigmoid' for a class of your own that does not set it)
              optimizer='adam', # a Keras optimizer or its name
              dropout:float=0.2, # dropout rate after each hidden layer, in [0, 1); None or 0: no dropout
              kl_weight:float=None, # β, the weight of the KL term (None: the likelihood's default, 1 for the ELBO)

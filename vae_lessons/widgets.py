@@ -180,7 +180,8 @@ class LatentExplorer:
         if np.any(self.low >= self.high): raise ValueError(f"each slider needs low < high, got low={self.low.tolist()}, high={self.high.tolist()}")
         steps = check_int('steps', steps, 2)
         side = math.isqrt(self.dim_output)
-        self.image_shape = tuple(image_shape) if image_shape is not None else ((side, side) if side*side == self.dim_output and side > 2 else None)
+        self.image_shape = tuple(image_shape)[:2] if image_shape is not None and tuple(image_shape)[2:] in ((), (1,)) else image_shape
+        if self.image_shape is None: self.image_shape = (side, side) if side*side == self.dim_output and side > 2 else None
         if self.image_shape is not None and math.prod(self.image_shape) != self.dim_output:
             raise ValueError(f"image_shape {self.image_shape} does not hold the decoder's {self.dim_output} outputs")
         if self.image_shape is None and self.dim_output != 2:
@@ -268,7 +269,8 @@ class LatentExplorer:
         return draw
 
     def _latent_view(self, encoder, data, labels):
-        codes = ops.convert_to_numpy(encoder(np.asarray(data, dtype='float32'), training=False))
+        codes = encoder(np.asarray(data, dtype='float32'), training=False)
+        codes = ops.convert_to_numpy(codes[0] if isinstance(codes, (list, tuple)) else codes)   # a VAE's own encoder: [z_mean, z_log_var]
         if codes.shape[1] != self.dim_latent: raise ValueError(f"the encoder gives {codes.shape[1]}-D codes, the decoder takes {self.dim_latent}-D")
         if self.dim_latent > 2: raise ValueError(f"the latent view draws 1-D or 2-D latent spaces, not {self.dim_latent}-D")
         fig = Figure(figsize=(3.4, 3.2), dpi=100); ax = fig.add_subplot()
