@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONHASHSEED ?= 0
 
-.PHONY: lab test test-jax test-slow docs setup export sync readme clean-venv run
+.PHONY: lab test test-jax test-slow docs setup export sync check-sync readme clean-venv run
 
 # The pinned set goes in first, then the library as an editable install (nbdev_export must run before pip -e).
 $(STAMP): requirements-dev.txt settings.ini setup.py
@@ -54,6 +54,15 @@ readme: $(STAMP)
 sync: export readme
 	$(BIN)/python tools/fold_solutions.py
 	$(BIN)/nbdev_clean
+
+# CI's sync checks (.ci/run and the GitHub workflow): the library, the notebooks and the README must be what the notebooks make
+check-sync: export
+	$(BIN)/nbdev_clean
+	$(BIN)/python tools/make_readme.py --check
+	$(BIN)/python tools/fold_solutions.py --check
+	@if ! git diff --quiet -- vae_lessons nbs README.md || [ -n "$$(git status --porcelain --untracked-files=all -- vae_lessons)" ]; then \
+	  echo "Out of sync: vae_lessons/ must be what nbdev_export makes of nbs/, and notebooks must be nbdev_clean'ed:"; \
+	  git status --short -- vae_lessons nbs README.md; git diff --stat -- vae_lessons nbs README.md; exit 1; fi
 
 clean-venv:
 	rm -rf $(VENV)

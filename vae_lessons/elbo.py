@@ -65,10 +65,10 @@ def check_kl_weight(kl_weight, # β
 
 def negative_elbo(reconstruction_nll, # E_q[-log p(x|z)] per data point (one-sample estimate)
                   kl, # KL(q(z|x) ‖ p(z)) per data point
-                  kl_weight:float=1.0, # β: 1 gives the ELBO, other values the β-VAE objective
+                  kl_weight:float=1.0, # β: 1 gives the ELBO, other values the β-VAE objective; a number, or a `keras.Variable` holding one
                  ):
     "Per-data-point loss: reconstruction NLL + β·KL (the negative ELBO when β = 1)."
-    return reconstruction_nll + check_kl_weight(kl_weight)*kl
+    return reconstruction_nll + (kl_weight if isinstance(kl_weight, keras.Variable) else check_kl_weight(kl_weight))*kl
 
 # %% ../nbs/under_the_hood/02_elbo.ipynb #927c474a
 def log_normal_diag(z, # points, shape (..., latent)

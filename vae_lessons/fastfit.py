@@ -20,7 +20,7 @@ _compiled_loops = {}   # (architecture, optimizer, data shape, epochs, batch siz
 
 def _loop_key(vae, x_shape, epochs, batch_size, jit_compile):
     "What the compiled loop depends on: layer types and configs (not names of seeds or initial values), weight shapes, optimizer."
-    ignore = {'seed', 'init_sigma', 'kernel_initializer', 'bias_initializer'}
+    ignore = {'seed', 'init_sigma', 'kl_weight', 'kernel_initializer', 'bias_initializer'}   # β is a variable: copied in, not compiled in
     layers = [(type(l).__name__, {k: v for k, v in l.get_config().items() if k not in ignore}) for l in vae.layers]
     shapes = [tuple(w.shape) for w in vae.weights]
     optimizer = (type(vae.optimizer).__name__, {k: v for k, v in vae.optimizer.get_config().items() if k != 'name'})

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['VariationalLayer', 'MSEVariationalLayer', 'HackyVariationalLayer', 'GaussianVariationalLayer',
-           'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'output_range', 'VAE', 'make_vae']
+           'ContinuousBernoulliVariationalLayer', 'CheckedModel', 'output_range', 'VAE', 'make_vae', 'KLWeightSchedule',
+           'kl_warm_up']
 
 # %% ../nbs/under_the_hood/03_model.ipynb #440d4a6a
 import os
@@ -24,13 +25,14 @@ if keras.backend.backend() == 'tensorflow' and os.environ.get('TF_CPP_MIN_LOG_LE
     logging.getLogger('tensorflow').setLevel(logging.ERROR)
 
 # %% ../nbs/under_the_hood/03_model.ipynb #2f5f3abb
-_UNDECLARED = dict(data_support=None, binary=False, nll_constant_per_feature=None, decoder_outputs_logits=False, mean_activation=None)
+_UNDECLARED = dict(data_support=None, binary=False, nll_constant_per_feature=None, decoder_outputs_logits=False, mean_activation=None, parameters_per_feature=1)
 
 @keras.saving.register_keras_serializable(package='vae_lessons')
 class VariationalLayer(layers.Layer):
     "The likelihood p(x|z) and the KL weight β of the seed's VAE. This class: Bernoulli with λ = sigmoid(x_pred), the decoder's logits."
     data_support, nll_constant_per_feature, decoder_outputs_logits, mean_activation = (0., 1.), 0.0, True, 'sigmoid'
     binary = True   # a distribution over 0/1 values: on grey levels its NLL is no density's
+    parameters_per_feature = 1   # numbers the decoder outputs per feature (e.g. 2 for a mean and a log σ each)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -43,7 +45,9 @@ class VariationalLayer(layers.Layer):
                  decoder_activation='sigmoid', # the decoder's output activation (for logits: the link, which must be 'sigmoid')
                  **kwargs):
         super().__init__(**kwargs)
-        self._kl_weight, self.decoder_activation = check_kl_weight(kl_weight), decoder_activation
+        self.decoder_activation = decoder_activation
+        # β lives in a variable that every compiled step reads, so it can change between steps (a schedule: KLWeightSchedule)
+        self.beta = self.add_weight(shape=(), initializer=keras.initializers.Constant(self.check_kl_weight(kl_weight)), trainable=False, name='kl_weight')
         if self.decoder_outputs_logits and decoder_activation != 'sigmoid':
             raise ValueError(f"{type(self).__name__} is parameterised by logits, λ = sigmoid(logits): decoder_activation must be 'sigmoid', got {decoder_activation!r}")
 
@@ -51,15 +55,17 @@ class VariationalLayer(layers.Layer):
         "-log p(x | z) per data point, summed over features; here the Bernoulli's, from the logits `x_pred` (the seed's `dim × BCE`, unclipped)."
         return bernoulli_nll(x, x_pred)
 
+    def check_kl_weight(self, value)->float:
+        "`value` as β if this likelihood allows it (a number ≥ 0), else a `ValueError`."
+        return check_kl_weight(value)
+
     @property
     def kl_weight(self)->float:
-        "β. Fixed when the layer is made: it is part of every compiled training step, so it cannot be changed afterwards."
-        return self._kl_weight
+        "β, the current value of the `beta` variable; setting it takes effect at the next training step, with no recompiling."
+        return float(ops.convert_to_numpy(self.beta))
 
     @kl_weight.setter
-    def kl_weight(self, value):
-        raise AttributeError("kl_weight (β) is fixed when the likelihood is made; for another β build a new model (make_vae(..., kl_weight=β)) "
-                             "and copy the weights over with new_vae.set_weights(vae.get_weights())")
+    def kl_weight(self, value): self.beta.assign(self.check_kl_weight(value))
 
     def parameter_activation(self):
         "The activation of the decoder's last layer: none when it outputs logits, else `decoder_activation`."
@@ -67,6 +73,8 @@ class VariationalLayer(layers.Layer):
 
     def mean(self, x_pred):
         "The mean of p(x | z) from the decoder's output `x_pred`: through `mean_activation` (the sigmoid of logits), else `x_pred` itself."
+        if self.parameters_per_feature != 1:
+            raise NotImplementedError(f"{type(self).__name__} takes {self.parameters_per_feature} parameters per feature: define its mean(x_pred)")
         return x_pred if self.mean_activation is None else keras.activations.get(self.mean_activation)(x_pred)
 
     def get_config(self): return {**super().get_config(), 'kl_weight': self.kl_weight, 'decoder_activation': self.decoder_activation}
@@ -86,8 +94,11 @@ class MSEVariationalLayer(VariationalLayer):
 class HackyVariationalLayer(MSEVariationalLayer):
     "The seed's last resort: squared error with no KL term (still reported, not optimised) — a noisy plain autoencoder."
     def __init__(self, kl_weight:float=0.0, decoder_activation=None, **kwargs):
-        if kl_weight != 0: raise ValueError(f"HackyVariationalLayer has no KL term: kl_weight must be 0, got {kl_weight!r}")
-        super().__init__(kl_weight=0.0, decoder_activation=decoder_activation, **kwargs)
+        super().__init__(kl_weight=kl_weight, decoder_activation=decoder_activation, **kwargs)
+
+    def check_kl_weight(self, value)->float:
+        if value != 0: raise ValueError(f"HackyVariationalLayer has no KL term: kl_weight must be 0, got {value!r}")
+        return 0.0
 
 # %% ../nbs/under_the_hood/03_model.ipynb #f1797c42
 @keras.saving.register_keras_serializable(package='vae_lessons')
@@ -112,8 +123,23 @@ class GaussianVariationalLayer(VariationalLayer):
              ):
         if self.sigma is None:
             shape = (input_shape[-1],) if self.per_feature else ()
-            start = 0.5*math.log(self.init_sigma**2 - self.min_sigma**2)   # so that σ starts at init_sigma
+            start = float(self.weight_for_sigma(self.init_sigma))
             self.log_sigma = self.add_weight(shape=shape, initializer=keras.initializers.Constant(start), name='log_sigma')
+
+    def weight_for_sigma(self, sigma)->np.ndarray:
+        "The value of the weight `log_sigma` that gives a learned σ of `sigma` (with the floor: ½ log(σ² − min_sigma²))."
+        sigma = np.asarray(sigma, dtype=np.float64)
+        if not np.all(np.isfinite(sigma)) or np.any(sigma <= self.min_sigma):
+            raise ValueError(f"a learned σ must be finite and above its floor min_sigma = {self.min_sigma}, got {sigma}")
+        return 0.5*np.log(sigma**2 - self.min_sigma**2)
+
+    def set_sigma(self, sigma, # one value, or one per feature (per_feature=True); e.g. the data's `x.std(0)`
+                 ):
+        "Restart a learned σ at `sigma`, e.g. at the data's own scale before training (the σ of a decoder that outputs the data mean)."
+        if self.sigma is not None: raise ValueError(f"this σ is fixed at {self.sigma}; set_sigma restarts a learned one")
+        shape = tuple(self.log_sigma.shape)
+        if np.shape(sigma) not in ((), shape): raise ValueError(f"sigma must be one number or {shape} of them, got shape {np.shape(sigma)}")
+        self.log_sigma.assign(np.broadcast_to(self.weight_for_sigma(sigma), shape).astype('float32'))
 
     def log_observation_sigma(self):
         "log σ: the fixed value, or from the learned weight (with the floor, ½ log(min_sigma² + exp(2 log_sigma)))."
@@ -187,10 +213,12 @@ def _check_parts(encoder, decoder, likelihood)->tuple:
     if None in shape: raise ValueError(f"the encoder must take examples of a fixed shape, {encoder.name!r} takes {tuple(encoder.inputs[0].shape)}")
     if tuple(decoder.inputs[0].shape[1:]) != (latent,):
         raise ValueError(f"the decoder must take codes of shape (batch, {latent}), the encoder's latent size; {decoder.name!r} takes {tuple(decoder.inputs[0].shape)}")
-    outs = [tuple(t.shape) for t in decoder.outputs]
-    if len(outs) != 1 or outs[0][1:] != shape:
-        raise ValueError(f"the decoder must output one array of the data's shape, (batch, {', '.join(map(str, shape))}) as the encoder takes it; "
-                         f"{decoder.name!r} outputs shapes {outs}")
+    outs, p = [tuple(t.shape) for t in decoder.outputs], likelihood.parameters_per_feature
+    expected = shape if p == 1 else (*shape[:-1], shape[-1]*p)   # p numbers per feature, side by side on the last axis
+    if len(outs) != 1 or outs[0][1:] != expected:
+        per = "the data's shape" if p == 1 else f"the data's shape with {p} parameters per feature on the last axis"
+        takes = 'as the encoder takes it' if p == 1 else f"for data the encoder takes as (batch, {', '.join(map(str, shape))})"
+        raise ValueError(f"the decoder must output one array of {per}, (batch, {', '.join(map(str, expected))}) {takes}; {decoder.name!r} outputs shapes {outs}")
     activation, low, high = output_range(decoder)
     if likelihood.decoder_outputs_logits and (math.isfinite(low) or math.isfinite(high)):
         raise ValueError(f"{type(likelihood).__name__} takes logits from the decoder, but the decoder's last layer ends in {activation!r} "
@@ -239,6 +267,16 @@ class VAE(keras.Model):
         return cls(**parts, **config)
 
     @property
+    def kl_weight(self)->float:
+        "β of the objective (the likelihood's); may be set between training steps, e.g. by `KLWeightSchedule`."
+        return self.likelihood.kl_weight
+
+    @kl_weight.setter
+    def kl_weight(self, value):
+        if self.iwae_k > 1 and value != 1: raise ValueError(f"the importance-weighted bound has no KL weight: with iwae_k={self.iwae_k}, kl_weight must stay 1, got {value!r}")
+        self.likelihood.kl_weight = value
+
+    @property
     def nll_constant(self)->float:
         "The likelihood's normalising constant for one whole example (its constant per feature × the features), or None where it declares none."
         c = self.likelihood.nll_constant_per_feature
@@ -261,9 +299,9 @@ def forward(self:VAE, x, # data, shape (batch, features) or (batch, *data_shape)
 @patch
 def decode_samples(self:VAE, z, # samples, shape (batch, K, latent)
                    training:bool=False):
-    "The decoder's output for K samples per data point: shape (batch, K, *data_shape)."
+    "The decoder's output for K samples per data point: shape (batch, K, *the decoder's output shape)."
     flat = self.decoder(ops.reshape(z, (-1, ops.shape(z)[-1])), training=training)
-    return ops.reshape(flat, (ops.shape(z)[0], ops.shape(z)[1], *self.data_shape))
+    return ops.reshape(flat, (ops.shape(z)[0], ops.shape(z)[1], *flat.shape[1:]))
 
 @patch
 def call(self:VAE, x, training=False): return self.forward(x, training=training)
@@ -271,14 +309,14 @@ def call(self:VAE, x, training=False): return self.forward(x, training=training)
 # %% ../nbs/under_the_hood/03_model.ipynb #6d79348b
 @patch
 def example_nll(self:VAE, x, # data, shape (batch, *data_shape)
-                x_pred, # the decoder's output, (batch, *data_shape), or (batch, K, *data_shape) for K samples each
+                x_pred, # the decoder's output, (batch, *output shape), or (batch, K, *output shape) for K samples each
                ): # -log p(x | z) per example (and sample): shape (batch,) or (batch, K)
     "-log p(x | z): the likelihood's `model_nll` over each example's features (an image is flattened first) plus its declared constant."
-    features = math.prod(self.data_shape)
+    features, p = math.prod(self.data_shape), self.likelihood.parameters_per_feature
     samples = len(x_pred.shape) - len(self.data_shape) - 1   # 0, or 1 with K samples per example
     x = ops.reshape(x, (-1, features))
-    x_pred = ops.reshape(x_pred, (-1, features) if not samples else (-1, ops.shape(x_pred)[1], features))
-    if samples: x = ops.broadcast_to(ops.expand_dims(x, 1), ops.shape(x_pred))
+    x_pred = ops.reshape(x_pred, (-1, p*features) if not samples else (-1, ops.shape(x_pred)[1], p*features))
+    if samples: x = ops.broadcast_to(ops.expand_dims(x, 1), (ops.shape(x_pred)[0], ops.shape(x_pred)[1], features))
     nll = self.likelihood.model_nll(x, x_pred)
     if len(nll.shape) != 1 + samples:
         raise ValueError(f"{type(self.likelihood).__name__}.model_nll must return one value per data point, summed over the last axis "
@@ -292,7 +330,7 @@ def loss_terms(self:VAE, x, # data
     "Per data point: the reconstruction NLL (averaged over K samples), the KL, and the objective that training minimises."
     kl = kl_diag_normal(outputs['z_mean'], outputs['z_log_var'])
     nll = self.example_nll(x, outputs['x_pred'])
-    if self.iwae_k == 1: return nll, kl, negative_elbo(nll, kl, self.likelihood.kl_weight)
+    if self.iwae_k == 1: return nll, kl, negative_elbo(nll, kl, self.likelihood.beta)
     return ops.mean(nll, axis=1), kl, -importance_weighted_bound(nll, outputs['z'], outputs['z_mean'], outputs['z_log_var'])
 
 @patch
@@ -492,6 +530,9 @@ def make_vae(dim_original:int, # number of features of the data (784 for MNIST)
     likelihood = cls_vae(name='likelihood', **loss_kwargs)
     if not isinstance(likelihood, VariationalLayer):
         raise ValueError(f"cls_vae must return a VariationalLayer (a likelihood with model_nll), got {type(likelihood).__name__}")
+    if likelihood.parameters_per_feature != 1:
+        raise ValueError(f"make_vae builds one decoder output per feature; {type(likelihood).__name__} takes {likelihood.parameters_per_feature}: "
+                         "build the encoder and decoder yourself and pass them to VAE(encoder, decoder, likelihood) (see 13_own_model)")
 
     def hidden(h, prefix):
         for i in range(n_layers):
@@ -523,7 +564,7 @@ def decode(self:VAE, z, # codes, shape (n, latent) (or (n,) for a 1-D code)
           )->np.ndarray: # shape (n, *data_shape)
     "The mean of p(x | z) for each code: the decoder's output through the likelihood's `mean` (probabilities, not logits)."
     z = check_data(z, self.dim_latent, 'z')
-    return ops.convert_to_numpy(self.likelihood.mean(ops.convert_to_tensor(self.decoder.predict(z, verbose=0))))
+    return ops.convert_to_numpy(self.likelihood.mean(ops.convert_to_tensor(self.decoder.predict(z, verbose=0)))).reshape(len(z), *self.data_shape)
 
 @patch
 def reconstruct(self:VAE, x)->np.ndarray:
@@ -537,3 +578,24 @@ def sample(self:VAE, n:int, # how many
     "The mean of p(x | z) for `n` codes drawn from the prior N(0, I)."
     z = np.random.default_rng(check_int('seed', seed, 0)).standard_normal((check_int('n', n, 1), self.dim_latent)).astype('float32')
     return self.decode(z)
+
+# %% ../nbs/under_the_hood/03_model.ipynb #exp0klsched
+class KLWeightSchedule(keras.callbacks.Callback):
+    "Set the VAE's KL weight β at the start of each epoch to `schedule(epoch)`, and record it in the history as `kl_weight`."
+    def __init__(self, schedule, # epoch (counted from 0) -> β ≥ 0
+                ):
+        super().__init__()
+        self.schedule = schedule
+
+    def on_epoch_begin(self, epoch, logs=None): self.model.kl_weight = self.schedule(epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None: logs['kl_weight'] = self.model.kl_weight
+
+def kl_warm_up(epochs:int, # epochs over which β rises
+               start:float=0.0, # β at the first epoch
+               end:float=1.0, # β from epoch `epochs` on
+              )->KLWeightSchedule:
+    "A linear warm-up of β from `start` to `end` over `epochs` epochs, then `end`."
+    epochs, start, end = check_int('epochs', epochs, 1), check_kl_weight(start), check_kl_weight(end)
+    return KLWeightSchedule(lambda epoch: start + (end - start)*min(1.0, epoch/epochs))

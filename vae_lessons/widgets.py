@@ -174,7 +174,8 @@ class LatentExplorer:
                 ):
         self.mean = decoder.likelihood.mean if isinstance(decoder, VAE) else None   # a VAE's own decoder may output logits
         self.decoder = decoder.decoder if isinstance(decoder, VAE) else decoder
-        self.dim_latent, self.dim_output = _io_dim(self.decoder, 'input'), _io_dim(self.decoder, 'output')
+        self.dim_latent = _io_dim(self.decoder, 'input')
+        self.dim_output = math.prod(decoder.data_shape) if isinstance(decoder, VAE) else _io_dim(self.decoder, 'output')   # a VAE's decoder may give several parameters per feature
         lo, hi = prior_range()
         self.low, self.high = _bounds(low, lo, self.dim_latent, 'low'), _bounds(high, hi, self.dim_latent, 'high')
         if np.any(self.low >= self.high): raise ValueError(f"each slider needs low < high, got low={self.low.tolist()}, high={self.high.tolist()}")
