@@ -36,7 +36,7 @@ def run_notebooks(cmd, env, when_lessons_done=lambda: None):
     return proc.wait(), ''.join(lines)
 
 def notebook_counts(rc, out):
-    started = re.findall(r'^Starting (.+\.ipynb)$', out, re.M)
+    started = set(re.findall(r'Starting (\S+?\.ipynb)', out))   # two workers' lines can run together on one line
     failed_block = out.split('nbdev Tests Failed On The Following Notebooks:')
     failed = re.findall(r'^\t(\S+\.ipynb)$', failed_block[1], re.M) if len(failed_block) > 1 else []
     if rc != 0 and not failed: failed = ['nbdev_test itself']
