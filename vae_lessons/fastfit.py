@@ -24,8 +24,8 @@ def _loop_key(vae, x_shape, epochs, batch_size, jit_compile):
     layers = [(type(l).__name__, {k: v for k, v in l.get_config().items() if k not in ignore}) for l in vae.layers]
     shapes = [tuple(w.shape) for w in vae.weights]
     optimizer = (type(vae.optimizer).__name__, {k: v for k, v in vae.optimizer.get_config().items() if k != 'name'})
-    likelihood = id(type(vae.likelihood))   # the class itself: a class redefined under the same name gets its own loop
-    return json.dumps([layers, shapes, optimizer, likelihood, x_shape, epochs, batch_size, jit_compile], sort_keys=True, default=str)
+    classes = id(type(vae)), id(type(vae.likelihood))   # the classes themselves: a subclass (its own train_step) or a class redefined under the same name gets its own loop
+    return json.dumps([layers, shapes, optimizer, classes, x_shape, epochs, batch_size, jit_compile], sort_keys=True, default=str)
 
 def _seed_generators(vae):
     "The random generators of a VAE's sampling and dropout layers, found through its parts."
@@ -40,35 +40,28 @@ def _private_copy(vae):
     return model, optimizer
 
 def _build_tf_loop(vae, n, epochs, batch_size, jit_compile):
-    "A private copy of `vae` and its optimizer, and one compiled TensorFlow function that trains the copy for up to `epochs` epochs."
+    "A private copy of `vae` and its optimizer, and one compiled TensorFlow function that trains the copy for up to `epochs` epochs with Keras's `train_step`."
     import tensorflow as tf
     model, optimizer = _private_copy(vae)
-    variables, steps, rest = model.trainable_variables, n // batch_size, n % batch_size
-    optimizer.build(variables)
-    trackers = (model.reconstruction_tracker, model.kl_tracker)
-
-    def train_on(batch):
-        with tf.GradientTape() as tape:
-            loss = model.compute_loss(x=batch, y_pred=model(batch, training=True), training=True)  # also updates the trackers
-        optimizer.apply(tape.gradient(loss, variables), variables)
-        return loss
+    model.compile(optimizer=optimizer, jit_compile=jit_compile)   # train_step applies the model's own optimizer
+    optimizer.build(model.trainable_variables)
+    steps, rest = n // batch_size, n % batch_size
 
     @tf.function(jit_compile=jit_compile)
     def run(data, seed):
         history = tf.TensorArray(tf.float32, size=epochs)
         epochs_run = tf.constant(0)
         for epoch in tf.range(epochs):
-            for tracker in trackers: tracker.reset_state()
+            for metric in model.metrics: metric.reset_state()
             # a stateless shuffle from an explicit seed: the same seed gives the same batches whatever ran before
             order = tf.argsort(tf.random.stateless_uniform((n,), seed=tf.stack([seed, epoch])))
             batches = tf.reshape(order[:steps*batch_size], (steps, batch_size))   # static shapes: XLA needs them
-            total = tf.constant(0.)
-            for step in tf.range(steps): total += train_on(tf.gather(data, batches[step]))*batch_size
-            if rest: total += train_on(tf.gather(data, order[steps*batch_size:]))*rest   # the last, shorter batch: its own static shape
-            loss = total/n
-            history = history.write(epoch, tf.stack([loss, trackers[0].result(), trackers[1].result()]))
+            for step in tf.range(steps): model.train_step(tf.gather(data, batches[step]))
+            if rest: model.train_step(tf.gather(data, order[steps*batch_size:]))   # the last, shorter batch: its own static shape
+            logs = model.get_metrics_result()
+            history = history.write(epoch, tf.stack([logs['loss'], logs['reconstruction'], logs['kl']]))
             epochs_run = epoch + 1
-            if not tf.math.is_finite(loss): break   # as TerminateOnNaN stops `fit`
+            if not tf.math.is_finite(logs['loss']): break   # as TerminateOnNaN stops `fit`
         return history.stack(), epochs_run
     def train(x, seed):
         history, epochs_run = run(tf.constant(x), tf.constant(seed, tf.int32))
