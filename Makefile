@@ -53,6 +53,7 @@ readme: $(STAMP)
 
 sync: export readme
 	$(BIN)/python tools/fold_solutions.py
+	$(BIN)/python tools/tidy_progress.py
 	$(BIN)/nbdev_clean
 
 # CI's sync checks (.ci/run and the GitHub workflow): the library, the notebooks and the README must be what the notebooks make
@@ -60,6 +61,7 @@ check-sync: export
 	$(BIN)/nbdev_clean
 	$(BIN)/python tools/make_readme.py --check
 	$(BIN)/python tools/fold_solutions.py --check
+	$(BIN)/python tools/tidy_progress.py --check
 	@if ! git diff --quiet -- vae_lessons nbs README.md || [ -n "$$(git status --porcelain --untracked-files=all -- vae_lessons)" ]; then \
 	  echo "Out of sync: vae_lessons/ must be what nbdev_export makes of nbs/, and notebooks must be nbdev_clean'ed:"; \
 	  git status --short -- vae_lessons nbs README.md; git diff --stat -- vae_lessons nbs README.md; exit 1; fi

@@ -31,6 +31,7 @@ setuptools.setup(
     url=cfg['git_url'] or None,   # no hosted repository yet
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
+    package_data={cfg['lib_path']: ['models/*.keras', 'models/*.json']},   # the trained model lesson 10 starts from (07_mnist_plots)
     install_requires=shlex.split(cfg.get('requirements', '')),
     extras_require={'dev': shlex.split(cfg.get('dev_requirements', ''))},
     python_requires='>=' + cfg['min_python'],

@@ -70,7 +70,7 @@ def test_solutions_are_folded_in_jupyterlab():
         nb = json.loads(nb_path.read_text())
         solutions += sum(map(is_solution, nb['cells']))
         assert not unfolded(nb), f"{nb_path.name}: solution cells {unfolded(nb)} are not folded; run `make sync`"
-    assert solutions >= 15, f"the five lessons have three exercises each, found {solutions} solutions"
+    assert solutions >= 18, f"the six lessons have three exercises each, found {solutions} solutions"
 
 def test_show_doc_outputs_link_nowhere():
     "The committed show_doc outputs come from settings.ini's renderer, without nbdev's [source] link to a hosted repository (there is none)."

@@ -15,7 +15,9 @@ from .iwae import log_likelihood, exact_log_likelihood, best_of_restarts
 from .fastfit import fit_compiled
 from .collapse import predict_active_dimensions, kl_per_dimension
 from .widgets import latent_explorer, likelihood_explorer, noise_explorer, snapshots
+from .mnist import shipped_mnist_vae
 
 __all__ = ['load_mnist', 's_curve', 'check_data', 'check_int', 'check_number', 'negative_elbo', 'importance_weighted_bound', 'kl_diag_normal', 'make_vae', 'VAE',
            'VariationalLayer', 'MSEVariationalLayer', 'HackyVariationalLayer', 'GaussianVariationalLayer', 'ContinuousBernoulliVariationalLayer',
-           'KLWeightSchedule', 'kl_warm_up', 'log_likelihood', 'exact_log_likelihood', 'best_of_restarts', 'fit_compiled', 'predict_active_dimensions', 'kl_per_dimension', 'latent_explorer', 'likelihood_explorer', 'noise_explorer', 'snapshots']
+           'KLWeightSchedule', 'kl_warm_up', 'log_likelihood', 'exact_log_likelihood', 'best_of_restarts', 'fit_compiled', 'predict_active_dimensions', 'kl_per_dimension', 'latent_explorer', 'likelihood_explorer', 'noise_explorer', 'snapshots',
+           'shipped_mnist_vae']

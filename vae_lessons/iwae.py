@@ -26,7 +26,7 @@ def _vouch(vae, x):
                          "set the class attribute nll_constant_per_feature to c, with -log p(x|z) = model_nll + c per feature")
     if vae.likelihood.binary and not np.isin(x, (0., 1.)).all():
         warnings.warn(f"{type(vae.likelihood).__name__} is a distribution over 0/1 values and these data hold other values: the result is "
-                      "its log-likelihood on them (the seed's BCE made exact), not the log-density of a model of grey levels: "
+                      "its log-likelihood on them (the original notebook's BCE made exact), not the log-density of a model of grey levels: "
                       "a lower bound on the expected log-likelihood of random binarisations of the same data", UserWarning, stacklevel=3)
 
 class _ImportanceWeightedBound(keras.layers.Layer):

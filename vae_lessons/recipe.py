@@ -19,7 +19,7 @@ from .fastfit import fit_compiled, evaluate_compiled
 from .scurve import manifold_scores
 
 # %% ../nbs/under_the_hood/10_recipe.ipynb #79103ecd
-def recipe_build(data_seed:int, # the seed of the data (each restart's seed is 1000·data_seed + restart)
+def recipe_build(data_seed:int, # the data's random seed (each restart's seed is 1000·data_seed + restart)
                  restart:int, # restart number: even ones start from σ = 1, odd ones from σ = 0.2
                  activation:str='tanh', # hidden-layer activation
                  iwae_k:int=5, # importance samples in the training objective (1: the ELBO)

@@ -333,7 +333,7 @@ def snapshots(explorer, # a `LatentExplorer`, `LikelihoodExplorer` or `NoiseExpl
 
 # %% ../nbs/under_the_hood/11_widgets.ipynb #c5b4ddfe
 class LikelihoodExplorer:
-    "Sliders over the decoder output λ and the data x, drawing BCE's factor, the continuous Bernoulli and the seed's Beta."
+    "Sliders over the decoder output λ and the data x, drawing BCE's factor, the continuous Bernoulli and the original notebook's Beta."
     grid = np.linspace(0, 1, 401)
 
     def __init__(self, lam:float=0.8, # starting decoder output λ, in (0, 1)
@@ -347,7 +347,7 @@ class LikelihoodExplorer:
         over_x, over_lam = self.fig.subplots(1, 2)
         self.lines = {'bce_factor': over_x.plot(self.grid, self.grid, color='C0', label='λ^x (1−λ)^(1−x)  (BCE)')[0],
                       'continuous_bernoulli': over_x.plot(self.grid, self.grid, '--', color='C2', label='continuous Bernoulli')[0],
-                      'seed_beta': over_x.plot(self.grid, self.grid, ':', color='C3', lw=2, label='Beta(1+λ, 2−λ) over x (seed)')[0],
+                      'original_beta': over_x.plot(self.grid, self.grid, ':', color='C3', lw=2, label='Beta(1+λ, 2−λ) over x (original notebook)')[0],
                       'beta_in_lambda': over_lam.plot(self.grid, self.grid, color='C1', label='λ^x (1−λ)^(1−x) / B(1+x, 2−x)')[0]}
         self.x_mark, self.lam_mark = over_x.axvline(x, color='0.5', lw=1), over_lam.axvline(lam, color='0.5', lw=1)
         over_x.set(xlabel='data x', ylim=(0, 5), title='densities over the data?'); over_x.legend(fontsize=8, loc='upper left')
@@ -367,7 +367,7 @@ class LikelihoodExplorer:
         log_c = float(cb_log_normalizer(np.array([math.log(lam/(1 - lam))]))[0])
         inner = np.clip(g, 1e-12, 1 - 1e-12)   # the Beta(1+x, 2-x) density in λ is finite at the ends; avoid 0**0 warnings
         return {'bce_factor': factor, 'continuous_bernoulli': math.exp(log_c)*factor,
-                'seed_beta': stats.beta(1 + lam, 2 - lam).pdf(g), 'beta_in_lambda': stats.beta(1 + x, 2 - x).pdf(inner)}
+                'original_beta': stats.beta(1 + lam, 2 - lam).pdf(g), 'beta_in_lambda': stats.beta(1 + x, 2 - x).pdf(inner)}
 
     def bce_area(self)->float:
         "∫₀¹ λ^x (1−λ)^(1−x) dx = 1/C(λ) for the current λ."
