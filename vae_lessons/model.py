@@ -371,6 +371,7 @@ def _jax_steps(model):
     def full(state, data, block):   # every batch of the block
         return jax.lax.scan(lambda state, rows: (model.train_step(state, data[rows])[1], None), state, block)[0]
     def part(state, data, block, steps):   # the first `steps` batches: the last block of an epoch
+        block = jax.numpy.asarray(block)   # without jit the block arrives as numpy, which a traced index cannot address
         def body(state, i):
             return jax.lax.cond(i < steps, lambda s: model.train_step(s, data[block[i]])[1], lambda s: s, state), None
         return jax.lax.scan(body, state, jax.numpy.arange(block.shape[0]))[0]

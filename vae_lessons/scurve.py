@@ -72,7 +72,8 @@ def plot_run(vae, encoder, decoder, # from `make_vae`
     plane = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
     image = ops.convert_to_numpy(encoder(plane, training=False))[:, d].reshape(len(g), len(g))
     shown = axs[1].imshow(image, origin='lower', extent=(g[0], g[-1], g[0], g[-1]), cmap='viridis', interpolation='nearest'); axs[1].plot(*X.T, 'w.', ms=1)
-    axs[1].figure.colorbar(shown, ax=axs[1], fraction=0.05, pad=0.03).ax.tick_params(labelsize=8)   # the code's value, in the panel's own range
+    bar = axs[1].figure.colorbar(shown, ax=axs[1], fraction=0.05, pad=0.03)   # the code's value, in the panel's own range
+    bar.set_label(f'$z_{d}$', fontsize=8); bar.ax.tick_params(labelsize=8)
     z = np.zeros((200, mean.shape[1]), dtype='float32'); z[:, d] = norm.ppf(np.linspace(0.01, 0.99, 200))
     curve = ops.convert_to_numpy(decoder(z, training=False))
     axs[2].plot(*X.T, '.', color='0.8', ms=2); axs[2].plot(*curve.T, 'C3-', lw=1.5, marker='.', ms=4, markevery=20)   # the markers show a mesh that has shrunk to a point
@@ -81,11 +82,16 @@ def plot_run(vae, encoder, decoder, # from `make_vae`
     for ax in axs[1:]: ax.set(xticks=[], yticks=[], xlim=(-0.1, 1.1), ylim=(-0.1, 1.1))
 
 # %% ../nbs/under_the_hood/09_s_curve_scores.ipynb #c1f2ba51
-def plot_runs(runs, X, t, width=8.0):
+def plot_runs(runs, X, t, width=8.0,
+              shared_code_axis:bool=False, # one range for every row's code axis (embedding panel), so that a collapsed code shows flat
+             ):
     "`plot_run` for each run (dicts with name, vae, encoder, decoder), one row each, panel names on top."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(len(runs), 4, figsize=(width, 2.0*len(runs) + 0.4), squeeze=False, dpi=100)
     for row, r in zip(axs, runs): plot_run(r['vae'], r['encoder'], r['decoder'], X, t, row, r['name'])
+    if shared_code_axis:
+        low, high = min(ax.get_ylim()[0] for ax in axs[:, 0]), max(ax.get_ylim()[1] for ax in axs[:, 0])
+        for ax in axs[:, 0]: ax.set_ylim(low, high)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.3/fig.get_figheight()))   # room for the panel names along the top
     for ax, name in zip(axs[0], ('embedding: code vs t', 'encoder mean over the plane', 'decoded 1-D mesh', 'data (grey), reconstructions')):
         ax.annotate(name, xy=(0.5, 0.995), xycoords=('axes fraction', 'figure fraction'), ha='center', va='top', fontsize=8)
